@@ -1,0 +1,4 @@
+import * as ff from '@google-cloud/functions-framework';
+import { notYetWiredHttp } from '@qrl-rebalancer/shared/http';
+
+ff.http('snapshot', notYetWiredHttp('snapshot'));

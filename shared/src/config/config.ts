@@ -1,0 +1,79 @@
+import type { LogLevel } from '../observability/logger';
+import { ConfigError } from './config-error';
+import { parseEnv } from './env';
+
+export type AuthMode = 'verify' | 'platform-verified' | 'none';
+
+export interface Config {
+  mexc: { baseUrl: string; apiKey: string | undefined; apiSecret: string | undefined; recvWindowMs: number };
+  liveTrading: boolean;
+  /** raw JSON of STRATEGY_PROFILES, validated by the strategy profile schema */
+  strategyProfilesJson: string | undefined;
+  auth: { mode: AuthMode; audience: string | undefined; allowedEmails: string[]; certsUrl: string };
+  replayWindowS: number;
+  ledger: 'firestore' | 'memory';
+  firestore: { projectId: string | undefined; databaseId: string; emulatorHost: string | undefined };
+  runRetentionDays: number;
+  logLevel: LogLevel;
+}
+
+/** True for URLs that can only reach this machine; `AUTH_MODE=none` is allowed only then. */
+export function isLoopbackUrl(raw: string): boolean {
+  const host = new URL(raw).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
+}
+
+/** env → typed config. Pure: pass any object; every problem is reported together, each with its variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const e = parseEnv(env);
+  const problems: string[] = [];
+  if (e.AUTH_MODE !== 'none' && !e.OIDC_AUDIENCE)
+    problems.push('OIDC_AUDIENCE is required unless AUTH_MODE=none (set it to the function URL)');
+  if (e.AUTH_MODE !== 'none' && e.OIDC_ALLOWED_EMAILS.length === 0)
+    problems.push('OIDC_ALLOWED_EMAILS is required unless AUTH_MODE=none (the scheduler service account)');
+  if (e.AUTH_MODE === 'none' && !isLoopbackUrl(e.MEXC_BASE_URL))
+    problems.push('AUTH_MODE=none is refused because MEXC_BASE_URL is not a loopback address');
+  if (e.LIVE_TRADING && (!e.MEXC_API_KEY || !e.MEXC_API_SECRET))
+    problems.push('MEXC_API_KEY and MEXC_API_SECRET are required when LIVE_TRADING=true');
+  if (e.FIRESTORE_EMULATOR_HOST && !/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/.test(e.FIRESTORE_EMULATOR_HOST))
+    problems.push('FIRESTORE_EMULATOR_HOST must be a loopback host:port');
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    mexc: {
+      baseUrl: e.MEXC_BASE_URL.replace(/\/+$/, ''),
+      apiKey: e.MEXC_API_KEY,
+      apiSecret: e.MEXC_API_SECRET,
+      recvWindowMs: e.MEXC_RECV_WINDOW_MS,
+    },
+    liveTrading: e.LIVE_TRADING,
+    strategyProfilesJson: e.STRATEGY_PROFILES,
+    auth: {
+      mode: e.AUTH_MODE,
+      audience: e.OIDC_AUDIENCE,
+      allowedEmails: e.OIDC_ALLOWED_EMAILS,
+      certsUrl: e.OIDC_CERTS_URL,
+    },
+    replayWindowS: e.REPLAY_WINDOW_S,
+    ledger: e.LEDGER,
+    firestore: {
+      projectId: e.GOOGLE_CLOUD_PROJECT,
+      databaseId: e.FIRESTORE_DATABASE,
+      emulatorHost: e.FIRESTORE_EMULATOR_HOST,
+    },
+    runRetentionDays: e.RUN_RETENTION_DAYS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** The config as it may be logged: secrets replaced. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    mexc: {
+      ...config.mexc,
+      apiKey: config.mexc.apiKey ? '<omitted>' : undefined,
+      apiSecret: config.mexc.apiSecret ? '<omitted>' : undefined,
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import * as v from 'valibot';
+import { ConfigError } from './config-error';
+
+/** Environment variables as DESIGN §3 lists them; each one is validated on its own so every problem is named. */
+const boolString = v.pipe(
+  v.picklist(['true', 'false'], 'must be "true" or "false"'),
+  v.transform((s) => s === 'true'),
+);
+const intString = (min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, 'must be a whole number'),
+    v.transform(Number),
+    v.minValue(min, `must be at least ${min}`),
+    v.maxValue(max, `must be at most ${max}`),
+  );
+const url = v.pipe(v.string(), v.url('must be an absolute URL'));
+const emailList = v.pipe(
+  v.string(),
+  v.transform((s) =>
+    s
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e.length > 0),
+  ),
+  v.array(v.pipe(v.string(), v.email('must be a comma-separated list of e-mail addresses'))),
+);
+
+const fields = {
+  MEXC_BASE_URL: v.optional(url, 'https://api.mexc.com'),
+  MEXC_API_KEY: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+  MEXC_API_SECRET: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+  MEXC_RECV_WINDOW_MS: v.optional(intString(1, 60_000), '5000'),
+  LIVE_TRADING: v.optional(boolString, 'false'),
+  STRATEGY_PROFILES: v.optional(v.string()),
+  OIDC_AUDIENCE: v.optional(url),
+  OIDC_ALLOWED_EMAILS: v.optional(emailList, ''),
+  AUTH_MODE: v.optional(
+    v.picklist(['verify', 'platform-verified', 'none'], 'must be verify, platform-verified or none'),
+    'verify',
+  ),
+  OIDC_CERTS_URL: v.optional(url, 'https://www.googleapis.com/oauth2/v1/certs'),
+  REPLAY_WINDOW_S: v.optional(intString(1, 86_400), '900'),
+  LEDGER: v.optional(v.picklist(['firestore', 'memory'], 'must be firestore or memory'), 'firestore'),
+  GOOGLE_CLOUD_PROJECT: v.optional(v.string()),
+  FIRESTORE_DATABASE: v.optional(v.string(), '(default)'),
+  FIRESTORE_EMULATOR_HOST: v.optional(v.string()),
+  RUN_RETENTION_DAYS: v.optional(intString(1, 3650), '90'),
+  LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error'), 'info'),
+} as const;
+
+const envSchema = v.object(fields);
+export type EnvInput = v.InferOutput<typeof envSchema>;
+
+/** Names of the variables the project reads; infra checks compare Terraform and deploy.sh against it. */
+export const ENV_VARS = Object.keys(fields) as (keyof typeof fields)[];
+
+export function parseEnv(env: Record<string, string | undefined>): EnvInput {
+  const picked: Record<string, string> = {};
+  for (const name of ENV_VARS) {
+    const value = env[name];
+    // An empty variable means "not set": deploy tools often write NAME= for unset values.
+    if (value !== undefined && value !== '') picked[name] = value;
+  }
+  const result = v.safeParse(envSchema, picked);
+  if (result.success) return result.output;
+  throw new ConfigError(
+    result.issues.map((issue) => {
+      const name = v.getDotPath(issue) ?? 'environment';
+      return `${name} ${issue.message}`;
+    }),
+  );
+}

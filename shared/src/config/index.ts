@@ -1,0 +1,3 @@
+export { type AuthMode, type Config, describeConfig, isLoopbackUrl, loadConfig } from './config';
+export { ConfigError } from './config-error';
+export { ENV_VARS } from './env';

@@ -1,0 +1,1 @@
+export { AppError, type AppErrorDetails } from './app-error';

@@ -1,0 +1,2 @@
+export { healthHttp } from './health';
+export { notYetWiredHttp } from './not-yet-wired';
