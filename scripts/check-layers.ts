@@ -3,7 +3,7 @@
  * never to adapters; nothing in shared imports functions, scripts or the simulator; the simulator
  * shares no code with the client. Exits 1 and names each offending import.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..');
@@ -50,6 +50,7 @@ const bannedPackages: Record<string, string[]> = {
 };
 
 function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (name === 'node_modules') return [];
