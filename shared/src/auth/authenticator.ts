@@ -1,0 +1,177 @@
+import { OAuth2Client } from 'google-auth-library';
+import type { AuthMode, Config } from '../config/config';
+import { isLoopbackUrl } from '../config/config';
+import type { Logger } from '../observability/logger';
+import { silentLogger } from '../observability/logger';
+import type { Clock } from '../ports/clock';
+import { systemClock } from '../ports/clock';
+import { AuthError, type AuthErrorCode, statusOf } from './auth-error';
+import { extractBearerToken, type HeaderBag, type TokenHeader } from './bearer-token';
+import { CertFetchError, type CertSource, createCertSource, type FetchLike } from './cert-source';
+import { checkClaims, GOOGLE_ISSUERS, MAX_LIFETIME_S } from './claims';
+import { type DecodedJwt, decodeJwt } from './jwt';
+
+declare const verified: unique symbol;
+
+/** A caller whose token passed every check of the configured mode. Only `authenticate` makes one. */
+export interface VerifiedCaller {
+  readonly email: string;
+  readonly sub: string;
+  /** seconds since the epoch, from the token */
+  readonly iat: number;
+  readonly exp: number;
+  readonly mode: AuthMode;
+  /** the header the token came from; undefined in mode `none` */
+  readonly header: TokenHeader | undefined;
+  readonly [verified]: true;
+}
+
+export type AuthResult = { ok: true; caller: VerifiedCaller } | { ok: false; error: AuthError };
+
+export interface Authenticator {
+  readonly mode: AuthMode;
+  /** Never throws for a bad request; refusals come back as `{ ok: false, error }` and are logged once. */
+  authenticate(headers: HeaderBag): Promise<AuthResult>;
+}
+
+export interface AuthenticatorDeps {
+  /** MEXC_BASE_URL: mode `none` is honoured only when it is loopback */
+  exchangeBaseUrl: string;
+  logger?: Logger;
+  clock?: Clock;
+  /** replaces global fetch for the certs (tests use the real one against a loopback server) */
+  fetch?: FetchLike;
+  certSource?: CertSource;
+}
+
+/**
+ * Builds the per-instance authenticator for AUTH_MODE (DESIGN §6):
+ * - `verify`: RS256 signature against the certs at OIDC_CERTS_URL (google-auth-library), then
+ *   issuer, exact audience, time (≤ 5 min skew), allowed email, email_verified.
+ * - `platform-verified`: Cloud Run IAM verified the signature and stripped it; the same claim checks.
+ * - `none`: no checks, and only while the exchange URL is loopback; otherwise every call gets 403.
+ */
+export function createAuthenticator(auth: Config['auth'], deps: AuthenticatorDeps): Authenticator {
+  const logger = deps.logger ?? silentLogger;
+  const clock = deps.clock ?? systemClock;
+  const allowedEmails = new Set(auth.allowedEmails.map((e) => e.toLowerCase()));
+
+  const refuse = (code: AuthErrorCode, meta: Record<string, string | number | boolean | null>): AuthResult => {
+    const error = new AuthError(code, meta);
+    // The reason and non-secret facts only: the token, and the library's messages that embed it, stay out.
+    logger.warn('auth.refused', { code, status: error.status, reason: error.what, ...error.metadata });
+    return { ok: false, error };
+  };
+  const fail = (error: AuthError, meta: Record<string, string | number | boolean | null> = {}): AuthResult =>
+    refuse(error.code, { ...error.metadata, ...meta });
+
+  const accept = (
+    claims: { email: string; sub: string; iat: number; exp: number },
+    header: TokenHeader | undefined,
+  ): AuthResult => {
+    const caller = { ...claims, mode: auth.mode, header } as VerifiedCaller;
+    logger.debug('auth.accepted', { email: caller.email, mode: auth.mode, header: header ?? null });
+    return { ok: true, caller };
+  };
+
+  if (auth.mode === 'none') {
+    const loopback = safeIsLoopback(deps.exchangeBaseUrl);
+    if (!loopback) logger.error('auth.none_refused', { reason: 'AUTH_MODE=none with a non-loopback exchange URL' });
+    return {
+      mode: 'none',
+      async authenticate() {
+        if (!loopback) return refuse('auth.none_refused', {});
+        const nowS = Math.floor(clock.now().getTime() / 1000);
+        return accept({ email: 'anonymous@local', sub: 'anonymous', iat: nowS, exp: nowS }, undefined);
+      },
+    };
+  }
+
+  const audience = auth.audience;
+  if (!audience) throw new Error('OIDC_AUDIENCE is required unless AUTH_MODE=none (loadConfig enforces this)');
+  const expectations = () => ({ audience, allowedEmails, nowS: Math.floor(clock.now().getTime() / 1000) });
+
+  if (auth.mode === 'platform-verified') {
+    return {
+      mode: 'platform-verified',
+      async authenticate(headers) {
+        const bearer = extractBearerToken(headers);
+        if (bearer instanceof AuthError) return fail(bearer);
+        const jwt = decodeJwt(bearer.token, true);
+        if (jwt instanceof AuthError) return fail(jwt, { header: bearer.header });
+        if (jwt.header.alg !== 'RS256')
+          return refuse('auth.bad_algorithm', { header: bearer.header, alg: clipAlg(jwt) });
+        const claims = checkClaims(jwt.payload, expectations());
+        if (claims instanceof AuthError) return fail(claims, { header: bearer.header });
+        return accept(claims, bearer.header);
+      },
+    };
+  }
+
+  const certs =
+    deps.certSource ?? createCertSource({ url: auth.certsUrl, clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const client = new OAuth2Client();
+
+  return {
+    mode: 'verify',
+    async authenticate(headers) {
+      const bearer = extractBearerToken(headers);
+      if (bearer instanceof AuthError) return fail(bearer);
+      const where = { header: bearer.header };
+      const jwt = decodeJwt(bearer.token);
+      if (jwt instanceof AuthError) return fail(jwt, where);
+      // Decided before any key is touched: `none` and HS256 (keyed with our public key) never reach a verifier.
+      if (jwt.header.alg !== 'RS256') return refuse('auth.bad_algorithm', { ...where, alg: clipAlg(jwt) });
+      if (jwt.signature === '') return refuse('auth.missing_signature', where);
+      const kid = jwt.header.kid;
+      if (!kid) return refuse('auth.unknown_kid', { ...where, kid: null });
+
+      let pem: string | undefined;
+      try {
+        pem = (await certs.forKid(kid)).pem;
+      } catch (error) {
+        if (!(error instanceof CertFetchError)) throw error;
+        const refused = refuse('auth.certs_unavailable', { ...where, detail: error.message });
+        return refused;
+      }
+      if (!pem) return refuse('auth.unknown_kid', { ...where, kid: clip(kid) });
+
+      try {
+        await client.verifySignedJwtWithCertsAsync(
+          bearer.token,
+          { [kid]: pem },
+          audience,
+          [...GOOGLE_ISSUERS],
+          MAX_LIFETIME_S,
+        );
+      } catch {
+        // The library's message embeds the token; it is dropped. Name the most specific failure we can
+        // see in the (unverified) claims, but never a 403: an unverified token earns no identity.
+        const claimIssue = checkClaims(jwt.payload, expectations());
+        const code =
+          claimIssue instanceof AuthError && statusOf(claimIssue.code) === 401 ? claimIssue.code : 'auth.bad_signature';
+        return refuse(code, { ...where, kid: clip(kid) });
+      }
+
+      const claims = checkClaims(jwt.payload, expectations());
+      if (claims instanceof AuthError) return fail(claims, where);
+      return accept(claims, bearer.header);
+    },
+  };
+}
+
+function safeIsLoopback(url: string): boolean {
+  try {
+    return isLoopbackUrl(url);
+  } catch {
+    return false;
+  }
+}
+
+function clip(value: string): string {
+  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
+}
+
+function clipAlg(jwt: DecodedJwt): string {
+  return clip(jwt.header.alg);
+}
