@@ -19,7 +19,7 @@ const config: Config = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{shared,simulator,functions,scripts}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{shared,simulator,functions,scripts}/**/*.test.ts', '<rootDir>/infra/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '\\.emulator\\.test\\.ts$'],
     },
     {

@@ -1,0 +1,271 @@
+/**
+ * Static checks of the deployment (no cloud access here): the Terraform parses, it and deploy.sh set
+ * every variable the config needs, no role is broader than needed, the runtime is nodejs22, live
+ * trading is off by default, the scheduler waits longer than the function runs, and shellcheck passes.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from '@cdktf/hcl2json';
+import { ENV_VARS, loadConfig } from '@qrl-rebalancer/shared/config';
+
+const root = resolve(__dirname, '..');
+const tfDir = join(root, 'infra', 'terraform');
+const deploySh = readFileSync(join(root, 'scripts', 'deploy.sh'), 'utf8');
+
+/** Terraform's `${...}` interpolation as hcl2json renders it. */
+const hcl = (expr: string): string => `\${${expr}}`;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Obj = { [key: string]: Json };
+
+const isObj = (v: Json | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const obj = (v: Json | undefined, what: string): Obj => {
+  if (!isObj(v)) throw new Error(`${what} is not an object`);
+  return v;
+};
+/** hcl2json wraps each block in an array; the blocks here are single. */
+const block = (v: Json | undefined, what: string): Obj => obj(Array.isArray(v) ? v[0] : v, what);
+const str = (v: Json | undefined, what: string): string => {
+  if (typeof v !== 'string') throw new Error(`${what} is not a string`);
+  return v;
+};
+
+/** Every `key = value` pair anywhere under a value, so nested blocks are searched too. */
+function pairs(v: Json, out: Array<[string, Json]> = []): Array<[string, Json]> {
+  if (Array.isArray(v)) for (const item of v) pairs(item, out);
+  else if (isObj(v))
+    for (const [k, child] of Object.entries(v)) {
+      out.push([k, child]);
+      pairs(child, out);
+    }
+  return out;
+}
+
+let tf: { resource: Obj; variable: Obj; locals: Obj; files: string[] };
+
+beforeAll(async () => {
+  const files = readdirSync(tfDir).filter((f) => f.endsWith('.tf'));
+  const resource: Obj = {};
+  const variable: Obj = {};
+  const locals: Obj = {};
+  for (const file of files) {
+    const parsed = (await parse(file, readFileSync(join(tfDir, file), 'utf8'))) as Obj;
+    for (const [type, byName] of Object.entries(obj(parsed.resource ?? {}, 'resource')))
+      resource[type] = { ...(isObj(resource[type]) ? resource[type] : {}), ...obj(byName, type) };
+    Object.assign(variable, obj(parsed.variable ?? {}, 'variable'));
+    const localBlocks = parsed.locals;
+    if (Array.isArray(localBlocks)) for (const l of localBlocks) Object.assign(locals, obj(l, 'locals'));
+  }
+  tf = { resource, variable, locals, files };
+});
+
+const resources = (type: string): Obj => obj(tf.resource[type] ?? {}, type);
+const varDefault = (name: string): Json => block(tf.variable[name], `variable ${name}`).default ?? null;
+
+/** The env a deployed function gets per Terraform, with variable references resolved to their defaults. */
+function terraformEnv(): Record<string, string> {
+  const fn = block(resources('google_cloudfunctions2_function').fn, 'function');
+  const service = block(fn.service_config, 'service_config');
+  expect(str(service.environment_variables, 'environment_variables')).toMatch(
+    /^\$\{merge\(local\.common_env, \{ OIDC_AUDIENCE = local\.function_urls\[each\.key\] \}\)\}$/,
+  );
+  const env: Record<string, string> = { OIDC_AUDIENCE: 'https://qrl-rebalance-123456789012.asia-northeast1.run.app' };
+  for (const [name, raw] of Object.entries(obj(tf.locals.common_env, 'common_env'))) {
+    const value = str(raw, name);
+    const ref = /^\$\{(?:tostring\()?var\.([a-z_]+)\)?\}$/.exec(value);
+    if (ref?.[1]) env[name] = String(varDefault(ref[1]));
+    else if (value === hcl('var.live_trading ? "true" : "false"')) env[name] = String(varDefault('live_trading'));
+    else if (value === hcl('google_service_account.scheduler.email'))
+      env[name] = 'qrl-scheduler@demo.iam.gserviceaccount.com';
+    else if (value === hcl('google_firestore_database.ledger.name')) env[name] = '(default)';
+    else if (!value.includes(hcl('').slice(0, 2))) env[name] = value;
+    else throw new Error(`test cannot resolve ${name} = ${value}`);
+  }
+  for (const content of pairs(service.dynamic ?? null).filter(([k]) => k === 'secret_environment_variables')) {
+    expect(str(block(content[1], 'secret env').for_each, 'for_each')).toBe(hcl('local.secret_env'));
+  }
+  for (const name of Object.keys(obj(tf.locals.secret_env, 'secret_env'))) env[name] = `value-of-${name}`;
+  return env;
+}
+
+/** Names deploy.sh writes into the functions' env file, plus the secrets it mounts. */
+function deployShEnvNames(): string[] {
+  const names = [...deploySh.matchAll(/^\s+echo "([A-Z_]+): /gm)].map((m) => m[1] ?? '');
+  const secrets = /--set-secrets="([^"]+)"/.exec(deploySh);
+  if (!secrets?.[1]) throw new Error('deploy.sh has no --set-secrets');
+  names.push(...secrets[1].split(',').map((s) => s.split('=')[0] ?? ''));
+  return names;
+}
+
+/** Variables whose absence makes the config refuse to start in verify mode, from the schema itself. */
+function requiredVars(base: Record<string, string>): string[] {
+  const full = { ...base, AUTH_MODE: 'verify', LIVE_TRADING: 'true' };
+  loadConfig(full);
+  return ENV_VARS.filter((name) => {
+    const without: Record<string, string> = { ...full };
+    delete without[name];
+    try {
+      loadConfig(without);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+describe('terraform', () => {
+  it('parses every file and defines the resources the issue lists', () => {
+    expect(tf.files.length).toBeGreaterThan(5);
+    for (const type of [
+      'google_project_service',
+      'google_service_account',
+      'google_secret_manager_secret',
+      'google_secret_manager_secret_iam_member',
+      'google_firestore_database',
+      'google_firestore_field',
+      'google_cloudfunctions2_function',
+      'google_cloud_run_v2_service_iam_member',
+      'google_cloud_scheduler_job',
+      'google_logging_metric',
+      'google_monitoring_alert_policy',
+      'google_compute_router_nat',
+      'google_compute_address',
+    ])
+      expect(Object.keys(resources(type)).length).toBeGreaterThan(0);
+  });
+
+  it('sets every variable the config requires, and accounts for every variable it reads', () => {
+    const env = terraformEnv();
+    const required = requiredVars(env);
+    expect(required).toEqual(expect.arrayContaining(['OIDC_AUDIENCE', 'OIDC_ALLOWED_EMAILS', 'MEXC_API_KEY']));
+    for (const name of required) expect(Object.keys(env)).toContain(name);
+    // Every variable is either set by the deployment or deliberately left to its default / forbidden.
+    const leftToDefault = ['OIDC_CERTS_URL', 'FIRESTORE_EMULATOR_HOST'];
+    expect([...Object.keys(env), ...leftToDefault].sort()).toEqual([...ENV_VARS].sort());
+    expect(loadConfig(env).auth.audience).toBe(env.OIDC_AUDIENCE);
+  });
+
+  it('keeps live trading off and never disables token checks by default', () => {
+    expect(varDefault('live_trading')).toBe(false);
+    expect(loadConfig(terraformEnv()).liveTrading).toBe(false);
+    expect(varDefault('auth_mode')).not.toBe('none');
+    const validation = block(block(tf.variable.auth_mode, 'auth_mode').validation, 'auth_mode validation');
+    expect(validation.condition).toBe(hcl('contains(["verify", "platform-verified"], var.auth_mode)'));
+  });
+
+  it('never takes a secret value as a variable or writes one into state', () => {
+    expect(Object.keys(resources('google_secret_manager_secret_version'))).toHaveLength(0);
+    for (const name of Object.keys(tf.variable)) expect(name).not.toMatch(/key|secret|password|token/i);
+    const example = readFileSync(join(tfDir, 'terraform.tfvars.example'), 'utf8');
+    expect(example).toMatch(/^live_trading\s*=\s*false$/m);
+    expect(example).not.toMatch(/^\s*mexc_api/im);
+  });
+
+  it('grants no role broader than needed', () => {
+    const all = pairs(tf.resource).filter(([k]) => k === 'role');
+    expect(all.length).toBeGreaterThan(0);
+    for (const [, role] of all) expect(role).not.toMatch(/^roles\/(owner|editor|viewer)$|admin/i);
+    for (const type of ['google_project_iam_binding', 'google_project_iam_policy'])
+      expect(Object.keys(resources(type))).toHaveLength(0);
+    const projectRoles = pairs(resources('google_project_iam_member'))
+      .filter(([k]) => k === 'role')
+      .map(([, r]) => r);
+    expect(projectRoles).toEqual(['roles/datastore.user']);
+    const roleHolders = (role: string) =>
+      Object.entries(tf.resource)
+        .filter(([, byName]) => pairs(byName).some(([k, v]) => k === 'role' && v === role))
+        .map(([type]) => type);
+    expect(roleHolders('roles/run.invoker')).toEqual(['google_cloud_run_v2_service_iam_member']);
+    expect(roleHolders('roles/secretmanager.secretAccessor')).toEqual(['google_secret_manager_secret_iam_member']);
+    expect(roleHolders('roles/iam.serviceAccountOpenIdTokenCreator')).toEqual(['google_service_account_iam_member']);
+    for (const [, member] of pairs(tf.resource).filter(([k]) => k === 'member'))
+      expect(member).not.toMatch(/allUsers|allAuthenticatedUsers/);
+  });
+
+  it('runs every function on nodejs22 and rebalance alone', () => {
+    const runtimes = pairs(resources('google_cloudfunctions2_function')).filter(([k]) => k === 'runtime');
+    expect(runtimes.map(([, v]) => v)).toEqual(['nodejs22']);
+    const rebalance = obj(obj(tf.locals.functions, 'functions').rebalance, 'rebalance');
+    expect(rebalance.max_instances).toBe(1);
+    expect(rebalance.concurrency).toBe(1);
+  });
+
+  it('gives the scheduler an attempt deadline above the function timeout, within 30 minutes', () => {
+    const job = block(resources('google_cloud_scheduler_job').job, 'job');
+    expect(job.attempt_deadline).toBe(
+      `${hcl('local.functions[each.key].timeout + var.scheduler_deadline_margin_seconds')}s`,
+    );
+    const margin = Number(varDefault('scheduler_deadline_margin_seconds'));
+    expect(margin).toBeGreaterThan(0);
+    for (const timeoutVar of ['rebalance_timeout_seconds', 'snapshot_timeout_seconds']) {
+      const deadline = Number(varDefault(timeoutVar)) + margin;
+      expect(deadline).toBeGreaterThan(Number(varDefault(timeoutVar)));
+      expect(deadline).toBeLessThanOrEqual(1800);
+      expect(deadline).toBeGreaterThanOrEqual(15);
+    }
+    const http = block(job.http_target, 'http_target');
+    const oidc = block(http.oidc_token, 'oidc_token');
+    expect(oidc.audience).toBe(hcl('local.function_urls[each.key]'));
+    expect(http.uri).toBe(oidc.audience);
+    expect(block(job.retry_config, 'retry_config').retry_count).toBe(hcl('var.scheduler_retry_count'));
+  });
+
+  it('puts a TTL on expireAt of runs, order intents and snapshots', () => {
+    const field = block(resources('google_firestore_field').ttl, 'ttl');
+    expect(field.for_each).toBe(hcl('toset(["runs", "orders", "snapshots"])'));
+    expect(field.field).toBe('expireAt');
+    expect(field.ttl_config).toBeDefined();
+  });
+});
+
+describe('scripts/deploy.sh', () => {
+  it('sets the same variables as Terraform', () => {
+    expect(deployShEnvNames().sort()).toEqual(Object.keys(terraformEnv()).sort());
+  });
+
+  it('uses nodejs22, keeps live trading off by default and refuses AUTH_MODE=none', () => {
+    const runtimes = [...deploySh.matchAll(/--runtime=(\S+)/g)].map((m) => m[1]);
+    expect(runtimes).toEqual(['nodejs22']);
+    expect(deploySh).toMatch(/^LIVE_TRADING="\$\{LIVE_TRADING:-false\}"$/m);
+    expect(deploySh).not.toMatch(/AUTH_MODE:-none/);
+    expect(deploySh).toMatch(/^set -euo pipefail$/m);
+  });
+
+  it('grants no role broader than needed', () => {
+    const roles = [...deploySh.matchAll(/--role=(\S+)/g)].map((m) => m[1]);
+    expect(roles.sort()).toEqual(
+      [
+        'roles/datastore.user',
+        'roles/iam.serviceAccountOpenIdTokenCreator',
+        'roles/run.invoker',
+        'roles/secretmanager.secretAccessor',
+      ].sort(),
+    );
+    // run.invoker only on the function's service, secretAccessor only on the secret, project level only Firestore.
+    expect(deploySh).toMatch(/run services add-iam-policy-binding[^\n]*\n[^\n]*--role=roles\/run\.invoker/);
+    expect(deploySh).toMatch(/secrets add-iam-policy-binding[^\n]*\n[^\n]*--role=roles\/secretmanager\.secretAccessor/);
+    const projectBindings = [...deploySh.matchAll(/projects add-iam-policy-binding[^\n]*\n[^\n]*--role=(\S+)/g)];
+    expect(projectBindings.map((m) => m[1])).toEqual(['roles/datastore.user']);
+    expect(deploySh).not.toMatch(/(?<!no-)allow-unauthenticated|allUsers/);
+  });
+
+  it('waits longer than the function runs', () => {
+    expect(deploySh).toMatch(/local deadline=\$\(\(timeout \+ DEADLINE_MARGIN\)\)/);
+    expect(Number(/DEADLINE_MARGIN="\$\{DEADLINE_MARGIN:-(\d+)\}"/.exec(deploySh)?.[1])).toBeGreaterThan(0);
+  });
+});
+
+describe('shell scripts', () => {
+  it('pass shellcheck', () => {
+    const scripts = readdirSync(join(root, 'scripts'))
+      .filter((f) => f.endsWith('.sh'))
+      .map((f) => join(root, 'scripts', f));
+    expect(scripts.length).toBeGreaterThanOrEqual(3);
+    const result = spawnSync('shellcheck', scripts, { encoding: 'utf8' });
+    if (result.error)
+      throw new Error(`shellcheck is not installed (apt-get install shellcheck): ${result.error.message}`);
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});

@@ -1,0 +1,86 @@
+data "google_project" "this" {
+  project_id = var.project_id
+}
+
+locals {
+  apis = toset(concat([
+    "cloudfunctions.googleapis.com",
+    "run.googleapis.com",
+    "cloudbuild.googleapis.com",
+    "artifactregistry.googleapis.com",
+    "storage.googleapis.com",
+    "cloudscheduler.googleapis.com",
+    "firestore.googleapis.com",
+    "secretmanager.googleapis.com",
+    "iam.googleapis.com",
+    "iamcredentials.googleapis.com",
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
+  ], var.static_egress_ip ? ["compute.googleapis.com"] : []))
+
+  # Per-function shape. rebalance runs alone (max 1 instance, 1 request at a time): the ledger already
+  # makes duplicates harmless, this keeps cost and noise down (DESIGN §10).
+  functions = {
+    rebalance = {
+      entry_point   = "rebalance"
+      timeout       = var.rebalance_timeout_seconds
+      memory        = var.function_memory
+      max_instances = 1
+      concurrency   = 1
+    }
+    snapshot = {
+      entry_point   = "snapshot"
+      timeout       = var.snapshot_timeout_seconds
+      memory        = var.function_memory
+      max_instances = 1
+      concurrency   = 1
+    }
+    health = {
+      entry_point   = "health"
+      timeout       = 30
+      memory        = "256Mi"
+      max_instances = 2
+      concurrency   = 10
+    }
+  }
+
+  function_names = { for key, _ in local.functions : key => "${var.name_prefix}-${key}" }
+
+  # OIDC_AUDIENCE must equal the function URL, but the hash URL (service_config.uri) exists only after
+  # creation. Cloud Run also serves every service at its deterministic URL
+  # https://<service>-<project number>.<region>.run.app, known before creation; a gen2 function's
+  # Cloud Run service has the function's name. The scheduler sends this exact URL as the audience.
+  function_urls = {
+    for key, name in local.function_names :
+    key => "https://${name}-${data.google_project.this.number}.${var.region}.run.app"
+  }
+
+  # Environment every function gets (DESIGN §3); OIDC_AUDIENCE is added per function.
+  # MEXC_API_KEY / MEXC_API_SECRET come from Secret Manager (secret_environment_variables).
+  # OIDC_CERTS_URL keeps its default (Google's certs); FIRESTORE_EMULATOR_HOST is never set in the cloud.
+  common_env = {
+    MEXC_BASE_URL        = var.mexc_base_url
+    MEXC_RECV_WINDOW_MS  = tostring(var.mexc_recv_window_ms)
+    LIVE_TRADING         = var.live_trading ? "true" : "false"
+    STRATEGY_PROFILES    = var.strategy_profiles
+    OIDC_ALLOWED_EMAILS  = google_service_account.scheduler.email
+    AUTH_MODE            = var.auth_mode
+    REPLAY_WINDOW_S      = tostring(var.replay_window_s)
+    LEDGER               = "firestore"
+    GOOGLE_CLOUD_PROJECT = var.project_id
+    FIRESTORE_DATABASE   = google_firestore_database.ledger.name
+    RUN_RETENTION_DAYS   = tostring(var.run_retention_days)
+    LOG_LEVEL            = var.log_level
+  }
+
+  secret_env = {
+    MEXC_API_KEY    = google_secret_manager_secret.mexc["MEXC_API_KEY"].secret_id
+    MEXC_API_SECRET = google_secret_manager_secret.mexc["MEXC_API_SECRET"].secret_id
+  }
+}
+
+resource "google_project_service" "apis" {
+  for_each           = local.apis
+  service            = each.value
+  disable_on_destroy = false
+}

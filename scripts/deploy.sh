@@ -1,0 +1,304 @@
+#!/usr/bin/env bash
+# Deploys qrl-rebalancer with gcloud only: the same resources as infra/terraform, for operators
+# without Terraform. Idempotent: every step creates what is missing and updates what exists, so
+# re-running it applies changed settings and a new build. Secret values are never printed.
+#
+#   PROJECT_ID=my-project scripts/deploy.sh
+#
+# Settings (environment, defaults in brackets; same meaning as the Terraform variables):
+#   PROJECT_ID (required)  REGION [asia-northeast1]  FIRESTORE_LOCATION [asia-northeast1]
+#   NAME_PREFIX [qrl]  LIVE_TRADING [false]  AUTH_MODE [platform-verified]
+#   MEXC_BASE_URL [https://api.mexc.com]  MEXC_RECV_WINDOW_MS [5000]  STRATEGY_PROFILES []
+#   REPLAY_WINDOW_S [900]  RUN_RETENTION_DAYS [90]  LOG_LEVEL [info]
+#   REBALANCE_SCHEDULE [*/15 * * * *]  REBALANCE_PERIOD_MINUTES [15]  SNAPSHOT_SCHEDULE [0 * * * *]
+#   TIME_ZONE [Etc/UTC]  REBALANCE_TIMEOUT [120]  SNAPSHOT_TIMEOUT [60]  DEADLINE_MARGIN [30]
+#   SCHEDULER_RETRIES [2]  FUNCTION_MEMORY [512Mi]  INGRESS [all]
+#   STATIC_EGRESS_IP [false]  EGRESS_SUBNET_CIDR [10.8.0.0/26]  MANUAL_CALLERS [] (comma list of members)
+#   SKIP_BUILD [0]  SKIP_ALERTS [0] (alert policies need the gcloud alpha component)
+set -euo pipefail
+
+: "${PROJECT_ID:?set PROJECT_ID to your Google Cloud project id}"
+REGION="${REGION:-asia-northeast1}"
+FIRESTORE_LOCATION="${FIRESTORE_LOCATION:-asia-northeast1}"
+NAME_PREFIX="${NAME_PREFIX:-qrl}"
+LIVE_TRADING="${LIVE_TRADING:-false}"
+AUTH_MODE="${AUTH_MODE:-platform-verified}"
+MEXC_BASE_URL="${MEXC_BASE_URL:-https://api.mexc.com}"
+MEXC_RECV_WINDOW_MS="${MEXC_RECV_WINDOW_MS:-5000}"
+STRATEGY_PROFILES="${STRATEGY_PROFILES:-}"
+REPLAY_WINDOW_S="${REPLAY_WINDOW_S:-900}"
+RUN_RETENTION_DAYS="${RUN_RETENTION_DAYS:-90}"
+LOG_LEVEL="${LOG_LEVEL:-info}"
+REBALANCE_SCHEDULE="${REBALANCE_SCHEDULE:-*/15 * * * *}"
+REBALANCE_PERIOD_MINUTES="${REBALANCE_PERIOD_MINUTES:-15}"
+SNAPSHOT_SCHEDULE="${SNAPSHOT_SCHEDULE:-0 * * * *}"
+TIME_ZONE="${TIME_ZONE:-Etc/UTC}"
+REBALANCE_TIMEOUT="${REBALANCE_TIMEOUT:-120}"
+SNAPSHOT_TIMEOUT="${SNAPSHOT_TIMEOUT:-60}"
+DEADLINE_MARGIN="${DEADLINE_MARGIN:-30}"
+SCHEDULER_RETRIES="${SCHEDULER_RETRIES:-2}"
+FUNCTION_MEMORY="${FUNCTION_MEMORY:-512Mi}"
+INGRESS="${INGRESS:-all}"
+STATIC_EGRESS_IP="${STATIC_EGRESS_IP:-false}"
+EGRESS_SUBNET_CIDR="${EGRESS_SUBNET_CIDR:-10.8.0.0/26}"
+MANUAL_CALLERS="${MANUAL_CALLERS:-}"
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+gc=(gcloud --project="$PROJECT_ID" --quiet)
+runtime_sa="${NAME_PREFIX}-runtime@${PROJECT_ID}.iam.gserviceaccount.com"
+scheduler_sa="${NAME_PREFIX}-scheduler@${PROJECT_ID}.iam.gserviceaccount.com"
+secrets=(MEXC_API_KEY MEXC_API_SECRET)
+metric_prefix="${NAME_PREFIX//-/_}"
+
+step() { printf '\n== %s\n' "$*"; }
+die() { echo "deploy: $*" >&2; exit 1; }
+
+case "$LIVE_TRADING" in true | false) ;; *) die "LIVE_TRADING must be true or false" ;; esac
+case "$AUTH_MODE" in verify | platform-verified) ;; *) die "AUTH_MODE must be verify or platform-verified (none is refused in the cloud)" ;; esac
+command -v gcloud >/dev/null || die "gcloud is not installed"
+
+fn_name() { echo "${NAME_PREFIX}-$1"; }
+
+step "project"
+project_number="$("${gc[@]}" projects describe "$PROJECT_ID" --format='value(projectNumber)')"
+[[ -n "$project_number" ]] || die "cannot read the project number of $PROJECT_ID"
+# OIDC_AUDIENCE must be known before the function exists: Cloud Run's deterministic URL
+# https://<service>-<project number>.<region>.run.app (the service has the function's name).
+fn_url() { echo "https://$(fn_name "$1")-${project_number}.${REGION}.run.app"; }
+for fn in rebalance snapshot health; do
+  label="$(fn_name "$fn")-${project_number}"
+  ((${#label} <= 63)) || die "$label is longer than 63 characters; shorten NAME_PREFIX"
+done
+
+step "APIs"
+apis=(cloudfunctions.googleapis.com run.googleapis.com cloudbuild.googleapis.com artifactregistry.googleapis.com
+  storage.googleapis.com cloudscheduler.googleapis.com firestore.googleapis.com secretmanager.googleapis.com
+  iam.googleapis.com iamcredentials.googleapis.com logging.googleapis.com monitoring.googleapis.com)
+[[ "$STATIC_EGRESS_IP" == true ]] && apis+=(compute.googleapis.com)
+"${gc[@]}" services enable "${apis[@]}"
+
+step "service accounts"
+for sa in runtime scheduler; do
+  email="${NAME_PREFIX}-${sa}@${PROJECT_ID}.iam.gserviceaccount.com"
+  "${gc[@]}" iam service-accounts describe "$email" >/dev/null 2>&1 ||
+    "${gc[@]}" iam service-accounts create "${NAME_PREFIX}-${sa}" --display-name="qrl-rebalancer ${sa}"
+done
+"${gc[@]}" projects add-iam-policy-binding "$PROJECT_ID" --member="serviceAccount:${runtime_sa}" \
+  --role=roles/datastore.user --condition=None >/dev/null
+if [[ -n "$MANUAL_CALLERS" ]]; then
+  IFS=',' read -r -a callers <<<"$MANUAL_CALLERS"
+  for member in "${callers[@]}"; do
+    "${gc[@]}" iam service-accounts add-iam-policy-binding "$scheduler_sa" --member="$member" \
+      --role=roles/iam.serviceAccountOpenIdTokenCreator >/dev/null
+  done
+fi
+
+step "secrets (values are never printed)"
+for secret in "${secrets[@]}"; do
+  "${gc[@]}" secrets describe "$secret" >/dev/null 2>&1 ||
+    "${gc[@]}" secrets create "$secret" --replication-policy=automatic
+  "${gc[@]}" secrets add-iam-policy-binding "$secret" --member="serviceAccount:${runtime_sa}" \
+    --role=roles/secretmanager.secretAccessor >/dev/null
+  if [[ -z "$("${gc[@]}" secrets versions list "$secret" --filter='state=ENABLED' --limit=1 --format='value(name)')" ]]; then
+    if [[ -t 0 ]]; then
+      read -r -s -p "Value of ${secret} (input hidden): " value
+      echo
+      printf '%s' "$value" | "${gc[@]}" secrets versions add "$secret" --data-file=- >/dev/null
+      unset value
+    else
+      die "${secret} has no enabled version; add one: gcloud secrets versions add ${secret} --data-file=- (README)"
+    fi
+  fi
+done
+
+step "Firestore"
+"${gc[@]}" firestore databases describe --database='(default)' >/dev/null 2>&1 ||
+  "${gc[@]}" firestore databases create --database='(default)' --location="$FIRESTORE_LOCATION" --type=firestore-native
+for group in runs orders snapshots; do
+  "${gc[@]}" firestore fields ttls update expireAt --collection-group="$group" --database='(default)' --enable-ttl --async >/dev/null
+done
+
+network_flags=()
+if [[ "$STATIC_EGRESS_IP" == true ]]; then
+  step "static egress IP (Direct VPC egress + Cloud NAT)"
+  net="${NAME_PREFIX}-egress"
+  "${gc[@]}" compute networks describe "$net" >/dev/null 2>&1 ||
+    "${gc[@]}" compute networks create "$net" --subnet-mode=custom
+  "${gc[@]}" compute networks subnets describe "$net" --region="$REGION" >/dev/null 2>&1 ||
+    "${gc[@]}" compute networks subnets create "$net" --network="$net" --region="$REGION" \
+      --range="$EGRESS_SUBNET_CIDR" --enable-private-ip-google-access
+  "${gc[@]}" compute routers describe "$net" --region="$REGION" >/dev/null 2>&1 ||
+    "${gc[@]}" compute routers create "$net" --network="$net" --region="$REGION"
+  "${gc[@]}" compute addresses describe "$net" --region="$REGION" >/dev/null 2>&1 ||
+    "${gc[@]}" compute addresses create "$net" --region="$REGION"
+  "${gc[@]}" compute routers nats describe "$net" --router="$net" --region="$REGION" >/dev/null 2>&1 ||
+    "${gc[@]}" compute routers nats create "$net" --router="$net" --region="$REGION" \
+      --nat-custom-subnet-ip-ranges="$net" --nat-external-ip-pool="$net"
+  # Direct VPC egress for functions needs gcloud 558.0.0 or later.
+  network_flags=(--network="$net" --subnet="$net" --direct-vpc-egress=all)
+fi
+
+step "functions"
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  "${root}/scripts/package-functions.sh"
+fi
+env_dir="$(mktemp -d)"
+trap 'rm -rf "$env_dir"' EXIT
+# YAML strings in single quotes; a single quote inside is doubled.
+yaml_str() { printf "'%s'" "${1//\'/\'\'}"; }
+write_env() {
+  local file="$1" audience="$2"
+  {
+    echo "MEXC_BASE_URL: $(yaml_str "$MEXC_BASE_URL")"
+    echo "MEXC_RECV_WINDOW_MS: $(yaml_str "$MEXC_RECV_WINDOW_MS")"
+    echo "LIVE_TRADING: $(yaml_str "$LIVE_TRADING")"
+    echo "STRATEGY_PROFILES: $(yaml_str "$STRATEGY_PROFILES")"
+    echo "OIDC_AUDIENCE: $(yaml_str "$audience")"
+    echo "OIDC_ALLOWED_EMAILS: $(yaml_str "$scheduler_sa")"
+    echo "AUTH_MODE: $(yaml_str "$AUTH_MODE")"
+    echo "REPLAY_WINDOW_S: $(yaml_str "$REPLAY_WINDOW_S")"
+    echo "LEDGER: 'firestore'"
+    echo "GOOGLE_CLOUD_PROJECT: $(yaml_str "$PROJECT_ID")"
+    echo "FIRESTORE_DATABASE: '(default)'"
+    echo "RUN_RETENTION_DAYS: $(yaml_str "$RUN_RETENTION_DAYS")"
+    echo "LOG_LEVEL: $(yaml_str "$LOG_LEVEL")"
+  } >"$file"
+}
+deploy_fn() {
+  local fn="$1" timeout="$2" memory="$3" max_instances="$4" concurrency="$5"
+  local env_file="${env_dir}/${fn}.yaml" stage="${env_dir}/src-${fn}"
+  write_env "$env_file" "$(fn_url "$fn")"
+  mkdir -p "$stage"
+  cp "${root}/dist/${fn}/index.js" "${root}/dist/${fn}/index.js.map" "${root}/dist/${fn}/package.json" "$stage/"
+  "${gc[@]}" functions deploy "$(fn_name "$fn")" --gen2 --region="$REGION" --runtime=nodejs22 \
+    --source="$stage" --entry-point="$fn" --trigger-http --no-allow-unauthenticated \
+    --service-account="$runtime_sa" --timeout="${timeout}s" --memory="$memory" \
+    --max-instances="$max_instances" --concurrency="$concurrency" --ingress-settings="$INGRESS" \
+    --env-vars-file="$env_file" --set-secrets="MEXC_API_KEY=MEXC_API_KEY:latest,MEXC_API_SECRET=MEXC_API_SECRET:latest" \
+    ${network_flags[@]+"${network_flags[@]}"}
+}
+deploy_fn rebalance "$REBALANCE_TIMEOUT" "$FUNCTION_MEMORY" 1 1
+deploy_fn snapshot "$SNAPSHOT_TIMEOUT" "$FUNCTION_MEMORY" 1 1
+deploy_fn health 30 256Mi 2 10
+
+step "scheduler may invoke rebalance and snapshot (on those services only)"
+for fn in rebalance snapshot; do
+  "${gc[@]}" run services add-iam-policy-binding "$(fn_name "$fn")" --region="$REGION" \
+    --member="serviceAccount:${scheduler_sa}" --role=roles/run.invoker >/dev/null
+done
+
+step "scheduler jobs"
+schedule_job() {
+  local fn="$1" schedule="$2" timeout="$3" verb=create
+  local deadline=$((timeout + DEADLINE_MARGIN))
+  ((deadline <= 1800)) || die "attempt deadline ${deadline}s is above Cloud Scheduler's 1800s limit"
+  local headers_flag=--headers=Content-Type=application/json
+  if "${gc[@]}" scheduler jobs describe "$(fn_name "$fn")" --location="$REGION" >/dev/null 2>&1; then
+    verb=update
+    headers_flag=--update-headers=Content-Type=application/json
+  fi
+  "${gc[@]}" scheduler jobs "$verb" http "$(fn_name "$fn")" --location="$REGION" \
+    --schedule="$schedule" --time-zone="$TIME_ZONE" --uri="$(fn_url "$fn")" --http-method=POST \
+    "$headers_flag" --message-body='{}' \
+    --oidc-service-account-email="$scheduler_sa" --oidc-token-audience="$(fn_url "$fn")" \
+    --attempt-deadline="${deadline}s" --max-retry-attempts="$SCHEDULER_RETRIES" \
+    --min-backoff=10s --max-backoff=120s --max-doublings=3
+}
+schedule_job rebalance "$REBALANCE_SCHEDULE" "$REBALANCE_TIMEOUT"
+schedule_job snapshot "$SNAPSHOT_SCHEDULE" "$SNAPSHOT_TIMEOUT"
+
+step "log-based metrics"
+run_filter="resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"$(fn_name rebalance)\" AND jsonPayload.message=\"run.finished\""
+cfg="${env_dir}/metric.yaml"
+apply_metric() {
+  local name="$1"
+  if "${gc[@]}" logging metrics describe "$name" >/dev/null 2>&1; then
+    "${gc[@]}" logging metrics update "$name" --config-from-file="$cfg"
+  else
+    "${gc[@]}" logging metrics create "$name" --config-from-file="$cfg"
+  fi
+}
+cat >"$cfg" <<YAML
+description: Finished rebalance runs by status (completed, dry_run, skipped, failed).
+filter: '${run_filter}'
+labelExtractors:
+  status: EXTRACT(jsonPayload.status)
+metricDescriptor:
+  metricKind: DELTA
+  valueType: INT64
+  unit: '1'
+  labels:
+    - key: status
+      valueType: STRING
+YAML
+apply_metric "${metric_prefix}_runs"
+cat >"$cfg" <<YAML
+description: Orders placed per rebalance run (distribution; sum = orders placed).
+filter: '${run_filter}'
+valueExtractor: EXTRACT(jsonPayload.ordersPlaced)
+metricDescriptor:
+  metricKind: DELTA
+  valueType: DISTRIBUTION
+  unit: '1'
+bucketOptions:
+  explicitBuckets:
+    bounds: [0.5, 1.5, 2.5, 4.5, 8.5]
+YAML
+apply_metric "${metric_prefix}_orders_placed"
+cat >"$cfg" <<YAML
+description: Duration of rebalance runs in milliseconds.
+filter: '${run_filter}'
+valueExtractor: EXTRACT(jsonPayload.durationMs)
+metricDescriptor:
+  metricKind: DELTA
+  valueType: DISTRIBUTION
+  unit: ms
+bucketOptions:
+  exponentialBuckets:
+    numFiniteBuckets: 16
+    growthFactor: 2
+    scale: 50
+YAML
+apply_metric "${metric_prefix}_run_duration"
+
+if [[ "${SKIP_ALERTS:-0}" != 1 ]]; then
+  step "alert policies (gcloud alpha)"
+  runs_metric="logging.googleapis.com/user/${metric_prefix}_runs"
+  absent_s=$((2 * REBALANCE_PERIOD_MINUTES * 60))
+  ((absent_s >= 120)) || absent_s=120
+  apply_policy() {
+    local display="$1" file="$2" existing
+    existing="$("${gc[@]}" alpha monitoring policies list --filter="displayName=\"${display}\"" --format='value(name)' | head -n1)"
+    if [[ -n "$existing" ]]; then
+      "${gc[@]}" alpha monitoring policies update "$existing" --policy-from-file="$file"
+    else
+      "${gc[@]}" alpha monitoring policies create --policy-from-file="$file"
+    fi
+  }
+  cat >"${env_dir}/failed.json" <<JSON
+{"displayName": "qrl-rebalancer: rebalance run failed", "combiner": "OR",
+ "documentation": {"mimeType": "text/markdown", "content": "A rebalance run ended with status failed. Runbook: README, Deploying to Google Cloud."},
+ "conditions": [{"displayName": "a run.finished event with status failed",
+   "conditionThreshold": {"filter": "metric.type=\"${runs_metric}\" AND resource.type=\"cloud_run_revision\" AND metric.label.status=\"failed\"",
+     "comparison": "COMPARISON_GT", "thresholdValue": 0, "duration": "0s", "trigger": {"count": 1},
+     "aggregations": [{"alignmentPeriod": "300s", "perSeriesAligner": "ALIGN_SUM", "crossSeriesReducer": "REDUCE_SUM"}]}}]}
+JSON
+  apply_policy "qrl-rebalancer: rebalance run failed" "${env_dir}/failed.json"
+  cat >"${env_dir}/absent.json" <<JSON
+{"displayName": "qrl-rebalancer: no successful rebalance run in 2 periods", "combiner": "OR",
+ "documentation": {"mimeType": "text/markdown", "content": "No rebalance run finished without failure for two schedule periods. Runbook: README, Deploying to Google Cloud."},
+ "conditions": [{"displayName": "no run.finished event with status completed, dry_run or skipped",
+   "conditionAbsent": {"filter": "metric.type=\"${runs_metric}\" AND resource.type=\"cloud_run_revision\" AND metric.label.status=one_of(\"completed\", \"dry_run\", \"skipped\")",
+     "duration": "${absent_s}s", "trigger": {"count": 1},
+     "aggregations": [{"alignmentPeriod": "60s", "perSeriesAligner": "ALIGN_SUM", "crossSeriesReducer": "REDUCE_SUM"}]}}]}
+JSON
+  apply_policy "qrl-rebalancer: no successful rebalance run in 2 periods" "${env_dir}/absent.json"
+fi
+
+step "done"
+echo "rebalance URL (OIDC audience): $(fn_url rebalance)"
+echo "scheduler account (only allowed caller): ${scheduler_sa}"
+echo "LIVE_TRADING=${LIVE_TRADING}"
+if [[ "$STATIC_EGRESS_IP" == true ]]; then
+  echo "egress IP (bind the MEXC key to it): $("${gc[@]}" compute addresses describe "${NAME_PREFIX}-egress" --region="$REGION" --format='value(address)')"
+fi
