@@ -1,3 +1,17 @@
+export {
+  balanceGuard,
+  cooldownGuard,
+  depthGuard,
+  type GuardName,
+  type GuardVerdict,
+  type PortfolioState,
+  priceBoundsGuard,
+  priceMoveGuard,
+  spreadGuard,
+  tradingStatusGuard,
+  turnoverGuard,
+  utcDay,
+} from './guards';
 export type {
   Balance,
   BookTop,
@@ -10,3 +24,48 @@ export type {
   SymbolRules,
   Trade,
 } from './market';
+export {
+  driftAfterFill,
+  type Plan,
+  PlanInputError,
+  type PlanMetrics,
+  type PlanSnapshot,
+  plan,
+  type SkipReason,
+} from './plan';
+export {
+  dec,
+  type HoldingJson,
+  type LegJson,
+  orderToJson,
+  type PlanJson,
+  type PlannedOrderJson,
+  planToJson,
+  profileToJson,
+  type ValuationJson,
+  valuationToJson,
+} from './plan-json';
+export {
+  DEFAULT_KNOBS,
+  DEFAULT_PROFILE_ID,
+  type OrderPolicy,
+  type PriceBounds,
+  ProfileError,
+  parseProfile,
+  parseProfiles,
+  type RebalanceTo,
+  type StrategyProfile,
+  type TriggerMode,
+} from './profile';
+export {
+  ceilToStep,
+  floorToStep,
+  isMultipleOf,
+  minimumNotional,
+  type OrderShape,
+  roundPrice,
+  ruleViolations,
+} from './rounding';
+export { type LegDrop, type LegPlan, orderTypeFor, type PlannedOrder, sizeOrders } from './sizing';
+export { decideTrigger, type TriggerDecision } from './trigger';
+export { bandFor, type Holding, midPrice, symbolOf, type Valuation, valuePortfolio } from './valuation';
