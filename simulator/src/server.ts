@@ -107,8 +107,12 @@ function authenticate(options: ServerOptions, req: IncomingMessage, params: Para
   if (timestampRaw === undefined || !/^\d+$/.test(timestampRaw)) throw mexcErrors.outsideRecvWindow();
   const timestamp = Number(timestampRaw);
   const serverTime = options.exchange.now();
-  // DOC: accept iff timestamp < serverTime + 1000 && serverTime - timestamp <= recvWindow.
-  if (!(timestamp < serverTime + 1000 && serverTime - timestamp <= recvWindow)) throw mexcErrors.outsideRecvWindow();
+  if (!withinRecvWindow(timestamp, serverTime, recvWindow)) throw mexcErrors.outsideRecvWindow();
+}
+
+/** DOC timing security: accept iff timestamp < serverTime + 1000 && serverTime - timestamp <= recvWindow. */
+export function withinRecvWindow(timestamp: number, serverTime: number, recvWindow: number): boolean {
+  return timestamp < serverTime + 1000 && serverTime - timestamp <= recvWindow;
 }
 
 function handleAdmin(

@@ -37,7 +37,8 @@ export function makeCaller(baseUrl: string, apiKey: string, apiSecret: string) {
       query.set('signature', signature);
       if (options.apiKey !== null) headers['X-MEXC-APIKEY'] = options.apiKey ?? apiKey;
     }
-    if (options.contentType !== null && method !== 'GET') headers['Content-Type'] = options.contentType ?? 'application/json';
+    if (options.contentType !== null && method !== 'GET')
+      headers['Content-Type'] = options.contentType ?? 'application/json';
     const qs = query.toString();
     const response = await fetch(`${baseUrl}${path}${qs ? `?${qs}` : ''}`, {
       method,
