@@ -1,0 +1,37 @@
+import { Firestore } from '@google-cloud/firestore';
+import { type Clock, systemClock } from '../../ports/clock';
+import type { Ledger } from '../../ports/ledger';
+import { StoreLedger } from '../store-ledger';
+import { FirestoreStore } from './firestore-store';
+
+export interface FirestoreLedgerOptions {
+  /** undefined: the client library finds it (GOOGLE_CLOUD_PROJECT, metadata server) */
+  projectId: string | undefined;
+  /** `(default)` unless the ledger lives in a named database */
+  databaseId?: string;
+  retentionDays: number;
+  clock?: Clock;
+}
+
+export interface FirestoreLedger extends Ledger {
+  /** Ends the client's connections (tests, scripts). A function instance never needs to call it. */
+  close(): Promise<void>;
+}
+
+/**
+ * The Ledger on Firestore (DESIGN §7). The client connects on first use, not here, so building it at
+ * module scope costs a cold start nothing. FIRESTORE_EMULATOR_HOST, when set, is honoured by the client.
+ */
+export function createFirestoreLedger(options: FirestoreLedgerOptions): FirestoreLedger {
+  const db = new Firestore({
+    ...(options.projectId ? { projectId: options.projectId } : {}),
+    databaseId: options.databaseId ?? '(default)',
+  });
+  const ledger = new StoreLedger(new FirestoreStore(db), {
+    retentionDays: options.retentionDays,
+    clock: options.clock ?? systemClock,
+  });
+  return Object.assign(ledger, { close: () => db.terminate() });
+}
+
+export { FirestoreStore } from './firestore-store';
