@@ -1,0 +1,309 @@
+import Big from 'big.js';
+import * as v from 'valibot';
+import type { Config } from '../../config/config';
+import type { Balance, BookTop, Depth, OrderState, SymbolRules, Trade } from '../../domain/market';
+import { type Logger, silentLogger } from '../../observability/logger';
+import type { Clock } from '../../ports/clock';
+import type { Exchange, NewOrder, OrderRef } from '../../ports/exchange';
+import { BadSymbolError, ExchangeResponseError, OrderNotFoundError, UnknownOutcomeError } from './errors';
+import { toBalances, toBookTop, toDepth, toOrderState, toSymbolRules, toTrade } from './mapping';
+import {
+  accountCall,
+  bookTickerCall,
+  cancelOrderCall,
+  defaultSymbolsCall,
+  depthCall,
+  exchangeInfoCall,
+  myTradesCall,
+  newOrderCall,
+  openOrdersCall,
+  queryOrderCall,
+  tickerPriceCall,
+} from './requests';
+import {
+  accountSchema,
+  bookTickerSchema,
+  type CancelBody,
+  cancelSchema,
+  defaultSymbolsSchema,
+  depthSchema,
+  exchangeInfoSchema,
+  newOrderSchema,
+  orderSchema,
+  parseResponse,
+  tickerPriceSchema,
+  tradeSchema,
+} from './schemas';
+import { type CallEvent, type CallMetrics, MexcTransport } from './transport';
+
+export interface MexcClientOptions {
+  /** per-attempt timeout, ms (default 10000) */
+  timeoutMs?: number;
+  /** attempts per read or cancel, first included (default 3); orders are sent once */
+  maxAttempts?: number;
+  /** back-off: full jitter over base·2^(n−1), capped (defaults 250 / 4000 ms) */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Retry-After above this is not waited for; RateLimitError is thrown instead (default 10000) */
+  maxRetryAfterMs?: number;
+  /** stop this long after a 418 without Retry-After (default 120000, MEXC's shortest ban) */
+  defaultBanMs?: number;
+  /** how long exchangeInfo and defaultSymbols stay cached in this instance (default 600000) */
+  rulesTtlMs?: number;
+  /** "order not found" answers retried before queryOrder returns null (default 3 retries, 300 ms apart) */
+  notFoundRetries?: number;
+  notFoundDelayMs?: number;
+  /** after an order is accepted, read it back by client order id for its real status and fills (default true) */
+  confirmPlacedOrders?: boolean;
+  logger?: Logger;
+  clock?: Clock;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** called for every HTTP request sent (metrics hook) */
+  onCall?: (event: CallEvent) => void;
+}
+
+/** The Exchange port plus what only this adapter knows. */
+export interface MexcClient extends Exchange {
+  /** GET /api/v3/ticker/price */
+  lastPrice(symbol: string): Promise<Big>;
+  /** requests sent so far by this instance; a use case reads it before and after a run */
+  metrics(): CallMetrics;
+  /** current serverTime − local time estimate, ms */
+  clockOffsetMs(): number;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+interface Cached<T> {
+  value: T;
+  at: number;
+}
+
+/**
+ * MEXC Spot v3 client behind the Exchange port. Credentials and base URL come from `Config.mexc`;
+ * nothing is sent at construction. Exchange rules and API-tradable symbols are cached per
+ * instance for `rulesTtlMs`; the server-time offset is read before the first signed call and
+ * again when MEXC answers 700003.
+ */
+export function createMexcClient(mexc: Config['mexc'], options: MexcClientOptions = {}): MexcClient {
+  const clock = options.clock ?? { now: () => new Date() };
+  const now = () => clock.now().getTime();
+  const sleep = options.sleep ?? realSleep;
+  const logger = options.logger ?? silentLogger;
+  const rulesTtlMs = options.rulesTtlMs ?? 600_000;
+  const notFoundRetries = options.notFoundRetries ?? 3;
+  const notFoundDelayMs = options.notFoundDelayMs ?? 300;
+  const confirmPlacedOrders = options.confirmPlacedOrders ?? true;
+
+  const transport = new MexcTransport({
+    baseUrl: mexc.baseUrl,
+    apiKey: mexc.apiKey,
+    apiSecret: mexc.apiSecret,
+    recvWindowMs: mexc.recvWindowMs,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    maxAttempts: options.maxAttempts ?? 3,
+    backoffBaseMs: options.backoffBaseMs ?? 250,
+    backoffMaxMs: options.backoffMaxMs ?? 4_000,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 10_000,
+    defaultBanMs: options.defaultBanMs ?? 120_000,
+    now,
+    sleep,
+    random: options.random ?? Math.random,
+    logger,
+    onCall: options.onCall,
+  });
+
+  const rulesCache = new Map<string, Cached<SymbolRules>>();
+  let tradableCache: Cached<Set<string>> | null = null;
+  const fresh = <T>(entry: Cached<T> | null | undefined): entry is Cached<T> =>
+    entry !== null && entry !== undefined && now() - entry.at < rulesTtlMs;
+
+  async function queryOnce(ref: OrderRef): Promise<OrderState> {
+    const data = await transport.send(queryOrderCall(ref));
+    return toOrderState(parseResponse(orderSchema, data, 'GET /api/v3/order'), 'GET /api/v3/order');
+  }
+
+  /** An order just accepted may not be visible yet (DESIGN §8): "not found" is asked again a few times. */
+  async function queryOrder(ref: OrderRef): Promise<OrderState | null> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await queryOnce(ref);
+      } catch (error) {
+        if (!(error instanceof OrderNotFoundError)) throw error;
+        if (attempt >= notFoundRetries) return null;
+        logger.debug('mexc.order_not_visible_yet', { symbol: ref.symbol, attempt: attempt + 1 });
+        await sleep(notFoundDelayMs);
+      }
+    }
+  }
+
+  function fromCancelBody(body: CancelBody, ref: OrderRef): OrderState | null {
+    if (
+      body.status === undefined ||
+      body.executedQty === undefined ||
+      body.cummulativeQuoteQty === undefined ||
+      body.origQty === undefined ||
+      body.price === undefined ||
+      body.type === undefined ||
+      body.side === undefined
+    )
+      return null;
+    return toOrderState(
+      {
+        symbol: body.symbol ?? ref.symbol,
+        orderId: body.orderId,
+        clientOrderId: body.origClientOrderId ?? ('clientOrderId' in ref ? ref.clientOrderId : null),
+        price: body.price,
+        origQty: body.origQty,
+        executedQty: body.executedQty,
+        cummulativeQuoteQty: body.cummulativeQuoteQty,
+        status: body.status,
+        type: body.type,
+        side: body.side,
+        time: null,
+        updateTime: null,
+      },
+      'DELETE /api/v3/order',
+    );
+  }
+
+  return {
+    serverTime: () => transport.syncTime(),
+
+    async symbolRules(symbols) {
+      const wanted = [...new Set(symbols)];
+      const missing = wanted.filter((s) => !fresh(rulesCache.get(s)));
+      if (missing.length > 0) {
+        const data = await transport.send(exchangeInfoCall(missing));
+        const body = parseResponse(exchangeInfoSchema, data, 'GET /api/v3/exchangeInfo');
+        const at = now();
+        for (const info of body.symbols) rulesCache.set(info.symbol, { value: toSymbolRules(info), at });
+      }
+      const result = new Map<string, SymbolRules>();
+      for (const symbol of wanted) {
+        const entry = rulesCache.get(symbol);
+        if (!entry) {
+          throw new BadSymbolError({
+            endpoint: 'GET /api/v3/exchangeInfo',
+            symbol,
+            mexcMessage: 'the symbol is not in exchangeInfo',
+          });
+        }
+        result.set(symbol, entry.value);
+      }
+      return result;
+    },
+
+    async apiTradableSymbols() {
+      if (!fresh(tradableCache)) {
+        const data = await transport.send(defaultSymbolsCall);
+        const symbols = parseResponse(defaultSymbolsSchema, data, 'GET /api/v3/defaultSymbols');
+        tradableCache = { value: new Set(symbols), at: now() };
+      }
+      return new Set(tradableCache.value);
+    },
+
+    async balances(): Promise<Balance[]> {
+      const data = await transport.send(accountCall);
+      // zero balances may be missing (ref §6): callers treat an absent asset as 0
+      return toBalances(parseResponse(accountSchema, data, 'GET /api/v3/account'));
+    },
+
+    async bookTop(symbol): Promise<BookTop> {
+      const data = await transport.send(bookTickerCall(symbol));
+      return toBookTop(parseResponse(bookTickerSchema, data, 'GET /api/v3/ticker/bookTicker'));
+    },
+
+    async depth(symbol, limit): Promise<Depth> {
+      const data = await transport.send(depthCall(symbol, limit));
+      return toDepth(symbol, parseResponse(depthSchema, data, 'GET /api/v3/depth'));
+    },
+
+    async lastPrice(symbol) {
+      const data = await transport.send(tickerPriceCall(symbol));
+      return new Big(parseResponse(tickerPriceSchema, data, 'GET /api/v3/ticker/price').price);
+    },
+
+    async placeOrder(order: NewOrder): Promise<OrderState> {
+      const endpoint = 'POST /api/v3/order';
+      const data = await transport.send(newOrderCall(order));
+      const parsed = v.safeParse(newOrderSchema, data);
+      if (!parsed.success) {
+        // HTTP 2xx means MEXC took the order, but without an orderId we cannot name it
+        throw new UnknownOutcomeError({
+          endpoint,
+          symbol: order.symbol,
+          clientOrderId: order.clientOrderId,
+          mexcMessage: 'accepted, but the answer has no usable orderId',
+        });
+      }
+      const accepted: OrderState = {
+        symbol: order.symbol,
+        orderId: parsed.output.orderId,
+        clientOrderId: order.clientOrderId,
+        side: order.side,
+        type: order.type,
+        status: 'NEW',
+        price: order.price ?? new Big(0),
+        quantity: order.quantity ?? new Big(0),
+        executedQuantity: new Big(0),
+        executedQuote: new Big(0),
+        time: parsed.output.transactTime ?? now(),
+        updateTime: null,
+      };
+      if (!confirmPlacedOrders) return accepted;
+      // the create answer is thin (ref §9.9); the order itself says what was filled
+      try {
+        const state = await queryOrder({ symbol: order.symbol, clientOrderId: order.clientOrderId });
+        if (state) return state;
+      } catch (error) {
+        logger.warn('mexc.order_confirm_failed', {
+          symbol: order.symbol,
+          clientOrderId: order.clientOrderId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      return accepted;
+    },
+
+    async cancelOrder(ref): Promise<OrderState> {
+      let data: unknown;
+      try {
+        data = await transport.send(cancelOrderCall(ref));
+      } catch (error) {
+        // already filled, cancelled or unknown (ref §4.1 -2011): report what the order is now
+        if (!(error instanceof OrderNotFoundError)) throw error;
+        const state = await queryOrder(ref);
+        if (state) return state;
+        throw error;
+      }
+      const body = parseResponse(cancelSchema, data, 'DELETE /api/v3/order');
+      const direct = fromCancelBody(body, ref);
+      if (direct) return direct;
+      const state = await queryOrder({ symbol: ref.symbol, orderId: body.orderId });
+      if (state) return state;
+      throw new ExchangeResponseError({
+        endpoint: 'DELETE /api/v3/order',
+        field: 'status',
+        problem: 'the cancel answer has no status and the order could not be read back',
+      });
+    },
+
+    queryOrder,
+
+    async openOrders(symbol): Promise<OrderState[]> {
+      const data = await transport.send(openOrdersCall(symbol));
+      const body = parseResponse(v.array(orderSchema), data, 'GET /api/v3/openOrders');
+      return body.map((o) => toOrderState(o, 'GET /api/v3/openOrders'));
+    },
+
+    async myTrades(symbol, tradeOptions): Promise<Trade[]> {
+      const data = await transport.send(myTradesCall(symbol, tradeOptions));
+      return parseResponse(v.array(tradeSchema), data, 'GET /api/v3/myTrades').map(toTrade);
+    },
+
+    metrics: () => transport.metrics(),
+    clockOffsetMs: () => transport.clockOffsetMs(),
+  };
+}

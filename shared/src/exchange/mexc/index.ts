@@ -1,0 +1,21 @@
+export { createMexcClient, type MexcClient, type MexcClientOptions } from './client';
+export { type ErrorKind, MEXC_ERROR_TABLE } from './error-map';
+export {
+  BadSymbolError,
+  ClockSkewError,
+  ExchangeAuthError,
+  ExchangeError,
+  ExchangeRejectedError,
+  ExchangeRequestError,
+  ExchangeResponseError,
+  ExchangeUnavailableError,
+  InsufficientBalanceError,
+  InvalidOrderError,
+  IpBannedError,
+  OrderNotFoundError,
+  RateLimitError,
+  TradingSuspendedError,
+  UnknownOutcomeError,
+} from './errors';
+export { CLIENT_ORDER_ID } from './requests';
+export type { CallEvent, CallMetrics } from './transport';
