@@ -48,7 +48,9 @@ number="$(gcloud projects describe "$project" --format='value(projectNumber)')"
 url="https://${prefix}-${fn}-${number}.${region}.run.app"
 caller="${prefix}-scheduler@${project}.iam.gserviceaccount.com"
 
-body="{\"executionId\":\"${execution_id}\",\"dryRun\":${dry_run}"
+# dryRun is sent only to force a dry run; leaving it out lets LIVE_TRADING decide.
+body="{\"executionId\":\"${execution_id}\""
+[[ "$dry_run" == true ]] && body+=",\"dryRun\":true"
 [[ -n "$profile" ]] && body+=",\"profile\":\"${profile}\""
 body+="}"
 
