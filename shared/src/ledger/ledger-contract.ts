@@ -188,7 +188,24 @@ export function describeLedgerContract(name: string, setup: LedgerContractSetup)
         expect((await ledger.readRun(runId))?.lease?.until).toEqual(beat.until);
         expect((await ledger.readPortfolio(profileId)).lock).toEqual({ runId, owner, until: beat.until });
 
-        clock.advance(LEASE_MS);
+        const foreign = uniqueId('pf');
+        const held = await other.acquireLock({
+          profileId: foreign,
+          runId: 'someone',
+          owner: 'someone',
+          leaseMs: LEASE_MS,
+        });
+        expect(await ledger.extendLease({ runId, owner, leaseMs: 2 * LEASE_MS, profileId: foreign })).toMatchObject({
+          run: 'extended',
+          lock: 'lost',
+        });
+        expect((await ledger.readPortfolio(foreign)).lock).toEqual({
+          runId: 'someone',
+          owner: 'someone',
+          until: held.acquired ? held.until : null,
+        });
+
+        clock.advance(2 * LEASE_MS);
         expect((await other.takeOverRun({ runId, owner: 'successor', leaseMs: LEASE_MS })).outcome).toBe('taken');
         const lost = await ledger.extendLease({ runId, owner, leaseMs: LEASE_MS, profileId });
         expect(lost).toMatchObject({ run: 'lost', lock: 'lost' });
