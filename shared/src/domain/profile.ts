@@ -79,10 +79,14 @@ export const DEFAULT_KNOBS = {
 export const DEFAULT_PROFILE_ID = 'default';
 
 const DECIMAL = /^\d+(\.\d+)?$/;
+const DECIMAL_MESSAGE = 'must be a non-negative decimal such as "0.05"';
 const decimal = v.pipe(
   v.union(
-    [v.pipe(v.string(), v.regex(DECIMAL)), v.pipe(v.number(), v.finite(), v.minValue(0))],
-    'must be a non-negative decimal such as "0.05"',
+    [
+      v.pipe(v.string(), v.regex(DECIMAL, DECIMAL_MESSAGE)),
+      v.pipe(v.number(), v.finite(DECIMAL_MESSAGE), v.minValue(0, DECIMAL_MESSAGE)),
+    ],
+    DECIMAL_MESSAGE,
   ),
   v.transform((x) => new Big(typeof x === 'number' ? String(x) : x)),
 );
@@ -275,6 +279,7 @@ export function parseProfiles(json: string | undefined): Readonly<Record<string,
   } catch (error) {
     throw new ProfileError([`profiles is not valid JSON (${error instanceof Error ? error.message : 'parse error'})`]);
   }
+  if (Array.isArray(input)) throw new ProfileError(['profiles must be a JSON object of profile id → strategy knobs']);
   const parsed = v.safeParse(profilesSchema, input, { abortEarly: false });
   if (!parsed.success) throw new ProfileError(issuesToProblems(parsed.issues, 'profiles'));
   const profiles: Record<string, StrategyProfile> = {};
