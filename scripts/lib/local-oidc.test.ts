@@ -96,9 +96,11 @@ describe('forged tokens', () => {
     expect(decode(p1).email).toBe('admin@x.io');
   });
 
-  it('stripping removes only the signature', () => {
+  it('stripping replaces only the signature, as Cloud Run does', () => {
     const token = signIdTokenWith(key, input);
-    expect(stripSignature(token)).toBe(`${token.split('.').slice(0, 2).join('.')}.`);
+    const signedPart = token.split('.').slice(0, 2).join('.');
+    expect(stripSignature(token)).toBe(`${signedPart}.SIGNATURE_REMOVED_BY_GOOGLE`);
+    expect(stripSignature(token, '')).toBe(`${signedPart}.`);
   });
 
   it('a key survives a PEM round trip', () => {

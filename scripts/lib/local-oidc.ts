@@ -110,10 +110,13 @@ export function signWithUnknownKid(input: IdTokenInput): string {
   return signIdTokenWith(generateSigningKey(`unknown-${randomBytes(4).toString('hex')}`), input);
 }
 
-/** What Cloud Run forwards in X-Serverless-Authorization after IAM checked it: the signature removed. */
-export function stripSignature(token: string): string {
+/**
+ * What a private Cloud Run service receives after its IAM check accepted the token (in Authorization
+ * or X-Serverless-Authorization): the signature replaced by a marker, or, with `marker: ''`, emptied.
+ */
+export function stripSignature(token: string, marker = 'SIGNATURE_REMOVED_BY_GOOGLE'): string {
   const [header, payload] = token.split('.');
-  return `${header}.${payload}.`;
+  return `${header}.${payload}.${marker}`;
 }
 
 // --- the certs server ----------------------------------------------------------------------------

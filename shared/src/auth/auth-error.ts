@@ -18,7 +18,7 @@ const table = {
   'auth.bad_signature': [401, 'the token signature does not verify against the issuer keys'],
   'auth.missing_signature': [
     401,
-    'the token has no signature (Cloud Run strips it from X-Serverless-Authorization after its own IAM check)',
+    'the token has no signature: Cloud Run IAM removed it (use AUTH_MODE=platform-verified on a private service)',
   ],
   'auth.wrong_issuer': [401, 'the token was not issued by accounts.google.com'],
   'auth.wrong_audience': [401, 'the token audience is not exactly OIDC_AUDIENCE'],

@@ -124,8 +124,14 @@ describe('verify mode: the attack table', () => {
       code: 'auth.bad_signature',
     },
     {
-      name: 'signature stripped',
+      name: 'signature removed by Cloud Run (needs platform-verified)',
       headers: () => bearer(stripSignature(valid())),
+      status: 401,
+      code: 'auth.missing_signature',
+    },
+    {
+      name: 'signature emptied',
+      headers: () => bearer(stripSignature(valid(), '')),
       status: 401,
       code: 'auth.missing_signature',
     },
@@ -288,13 +294,24 @@ describe('verify mode: accepted callers', () => {
 });
 
 describe('platform-verified mode (Cloud Run IAM checked and stripped the signature)', () => {
-  it('accepts the stripped token Cloud Run forwards in X-Serverless-Authorization', async () => {
-    const token = stripSignature(valid());
-    const result = await authenticator('platform-verified').authenticate({
-      'x-serverless-authorization': `Bearer ${token}`,
-    });
+  it.each([
+    ['authorization', 'SIGNATURE_REMOVED_BY_GOOGLE'],
+    ['x-serverless-authorization', 'SIGNATURE_REMOVED_BY_GOOGLE'],
+    ['x-serverless-authorization', ''],
+  ])('accepts the stripped token Cloud Run forwards in %s (signature %j)', async (header, marker) => {
+    const token = stripSignature(valid(), marker);
+    const result = await authenticator('platform-verified').authenticate({ [header]: `Bearer ${token}` });
     if (!result.ok) throw new Error(result.error.reason);
-    expect(result.caller).toMatchObject({ email: ALLOWED, mode: 'platform-verified' });
+    expect(result.caller).toMatchObject({ email: ALLOWED, mode: 'platform-verified', header });
+  });
+
+  it('verifies a signature that is still there: never weaker than verify', async () => {
+    const auth = authenticator('platform-verified');
+    expect((await auth.authenticate(bearer(valid()))).ok).toBe(true);
+    const tampered = tamperPayload(valid({ email: OTHER }), { email: ALLOWED });
+    expectRefused(await auth.authenticate(bearer(tampered)), 401, 'auth.bad_signature');
+    const unknownKid = signWithUnknownKid({ aud: AUD, email: ALLOWED });
+    expectRefused(await auth.authenticate(bearer(unknownKid)), 401, 'auth.unknown_kid');
   });
 
   it.each([

@@ -6,12 +6,18 @@ import { silentLogger } from '../observability/logger';
 import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
 import { AuthError, type AuthErrorCode, statusOf } from './auth-error';
-import { extractBearerToken, type HeaderBag, type TokenHeader } from './bearer-token';
+import { type BearerToken, extractBearerToken, type HeaderBag, type TokenHeader } from './bearer-token';
 import { CertFetchError, type CertSource, createCertSource, type FetchLike } from './cert-source';
 import { checkClaims, GOOGLE_ISSUERS, MAX_LIFETIME_S } from './claims';
 import { type DecodedJwt, decodeJwt } from './jwt';
 
 declare const verified: unique symbol;
+
+/**
+ * What Cloud Run puts in place of the signature of the ID token its IAM check accepted, in whichever
+ * header carried it (https://cloud.google.com/run/docs/troubleshooting#signature-removed).
+ */
+export const SIGNATURE_REMOVED_BY_GOOGLE = 'SIGNATURE_REMOVED_BY_GOOGLE';
 
 /** A caller whose token passed every check of the configured mode. Only `authenticate` makes one. */
 export interface VerifiedCaller {
@@ -48,7 +54,9 @@ export interface AuthenticatorDeps {
  * Builds the per-instance authenticator for AUTH_MODE (DESIGN §6):
  * - `verify`: RS256 signature against the certs at OIDC_CERTS_URL (google-auth-library), then
  *   issuer, exact audience, time (≤ 5 min skew), allowed email, email_verified.
- * - `platform-verified`: Cloud Run IAM verified the signature and stripped it; the same claim checks.
+ * - `platform-verified`: Cloud Run IAM verified the signature and replaced it with
+ *   SIGNATURE_REMOVED_BY_GOOGLE; the same claim checks. A token that still carries a real signature
+ *   (the platform did not touch it) is verified as in `verify`, so this mode is never weaker.
  * - `none`: no checks, and only while the exchange URL is loopback; otherwise every call gets 403.
  */
 export function createAuthenticator(auth: Config['auth'], deps: AuthenticatorDeps): Authenticator {
@@ -91,68 +99,62 @@ export function createAuthenticator(auth: Config['auth'], deps: AuthenticatorDep
   if (!audience) throw new Error('OIDC_AUDIENCE is required unless AUTH_MODE=none (loadConfig enforces this)');
   const expectations = () => ({ audience, allowedEmails, nowS: Math.floor(clock.now().getTime() / 1000) });
 
-  if (auth.mode === 'platform-verified') {
-    return {
-      mode: 'platform-verified',
-      async authenticate(headers) {
-        const bearer = extractBearerToken(headers);
-        if (bearer instanceof AuthError) return fail(bearer);
-        const jwt = decodeJwt(bearer.token, true);
-        if (jwt instanceof AuthError) return fail(jwt, { header: bearer.header });
-        if (jwt.header.alg !== 'RS256')
-          return refuse('auth.bad_algorithm', { header: bearer.header, alg: clipAlg(jwt) });
-        const claims = checkClaims(jwt.payload, expectations());
-        if (claims instanceof AuthError) return fail(claims, { header: bearer.header });
-        return accept(claims, bearer.header);
-      },
-    };
-  }
-
   const certs =
     deps.certSource ?? createCertSource({ url: auth.certsUrl, clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   const client = new OAuth2Client();
 
+  /** Signature (google-auth-library, certs from OIDC_CERTS_URL), then our own claim checks. */
+  const verifySigned = async (bearer: BearerToken, jwt: DecodedJwt): Promise<AuthResult> => {
+    const where = { header: bearer.header };
+    const kid = jwt.header.kid;
+    if (!kid) return refuse('auth.unknown_kid', { ...where, kid: null });
+
+    let pem: string | undefined;
+    try {
+      pem = (await certs.forKid(kid)).pem;
+    } catch (error) {
+      if (!(error instanceof CertFetchError)) throw error;
+      return refuse('auth.certs_unavailable', { ...where, detail: error.message });
+    }
+    if (!pem) return refuse('auth.unknown_kid', { ...where, kid: clip(kid) });
+
+    try {
+      await client.verifySignedJwtWithCertsAsync(
+        bearer.token,
+        { [kid]: pem },
+        audience,
+        [...GOOGLE_ISSUERS],
+        MAX_LIFETIME_S,
+      );
+    } catch {
+      // The library's message embeds the token; it is dropped. Name the most specific failure we can
+      // see in the (unverified) claims, but never a 403: an unverified token earns no identity.
+      const claimIssue = checkClaims(jwt.payload, expectations());
+      const code =
+        claimIssue instanceof AuthError && statusOf(claimIssue.code) === 401 ? claimIssue.code : 'auth.bad_signature';
+      return refuse(code, { ...where, kid: clip(kid) });
+    }
+
+    const claims = checkClaims(jwt.payload, expectations());
+    if (claims instanceof AuthError) return fail(claims, where);
+    return accept(claims, bearer.header);
+  };
+
+  const platformVerified = auth.mode === 'platform-verified';
   return {
-    mode: 'verify',
+    mode: auth.mode,
     async authenticate(headers) {
       const bearer = extractBearerToken(headers);
       if (bearer instanceof AuthError) return fail(bearer);
       const where = { header: bearer.header };
-      const jwt = decodeJwt(bearer.token);
+      const jwt = decodeJwt(bearer.token, platformVerified);
       if (jwt instanceof AuthError) return fail(jwt, where);
       // Decided before any key is touched: `none` and HS256 (keyed with our public key) never reach a verifier.
       if (jwt.header.alg !== 'RS256') return refuse('auth.bad_algorithm', { ...where, alg: clipAlg(jwt) });
-      if (jwt.signature === '') return refuse('auth.missing_signature', where);
-      const kid = jwt.header.kid;
-      if (!kid) return refuse('auth.unknown_kid', { ...where, kid: null });
-
-      let pem: string | undefined;
-      try {
-        pem = (await certs.forKid(kid)).pem;
-      } catch (error) {
-        if (!(error instanceof CertFetchError)) throw error;
-        const refused = refuse('auth.certs_unavailable', { ...where, detail: error.message });
-        return refused;
-      }
-      if (!pem) return refuse('auth.unknown_kid', { ...where, kid: clip(kid) });
-
-      try {
-        await client.verifySignedJwtWithCertsAsync(
-          bearer.token,
-          { [kid]: pem },
-          audience,
-          [...GOOGLE_ISSUERS],
-          MAX_LIFETIME_S,
-        );
-      } catch {
-        // The library's message embeds the token; it is dropped. Name the most specific failure we can
-        // see in the (unverified) claims, but never a 403: an unverified token earns no identity.
-        const claimIssue = checkClaims(jwt.payload, expectations());
-        const code =
-          claimIssue instanceof AuthError && statusOf(claimIssue.code) === 401 ? claimIssue.code : 'auth.bad_signature';
-        return refuse(code, { ...where, kid: clip(kid) });
-      }
-
+      const stripped = jwt.signature === '' || jwt.signature === SIGNATURE_REMOVED_BY_GOOGLE;
+      if (!stripped) return verifySigned(bearer, jwt);
+      // Only Cloud Run IAM, which already checked the signature, may hand us a token without one.
+      if (!platformVerified) return refuse('auth.missing_signature', where);
       const claims = checkClaims(jwt.payload, expectations());
       if (claims instanceof AuthError) return fail(claims, where);
       return accept(claims, bearer.header);

@@ -4,6 +4,7 @@ export {
   type AuthenticatorDeps,
   type AuthResult,
   createAuthenticator,
+  SIGNATURE_REMOVED_BY_GOOGLE,
   type VerifiedCaller,
 } from './authenticator';
 export { extractBearerToken, type HeaderBag, headerValue, type TokenHeader } from './bearer-token';
