@@ -91,10 +91,14 @@ export const MEXC_ERROR_TABLE: ReadonlyMap<number, ErrorKind> = new Map<number, 
 ]);
 
 /**
- * Body code 400 means "api key required" in MEXC's table (ref §4.1) but ccxt saw it for parameter
- * errors too, so the message decides between the two.
+ * Body code 400 is overloaded, so its message decides: "api key required" (ref §4.1, DOC) is
+ * auth; " amount scale is invalid" (hummingbot/hummingbot#7348, HTTP 400, an over-precise
+ * quoteOrderQty) is an invalid order; anything else is a malformed request (ccxt BadRequest).
  */
 export function kindOfMexcCode(code: number, message: string | null = null): ErrorKind | undefined {
-  if (code === 400 && message !== null && /api.?key/i.test(message)) return 'auth';
+  if (code === 400 && message !== null) {
+    if (/api.?key/i.test(message)) return 'auth';
+    if (/scale is invalid/i.test(message)) return 'invalid_order';
+  }
   return MEXC_ERROR_TABLE.get(code);
 }
