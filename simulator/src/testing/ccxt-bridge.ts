@@ -38,19 +38,24 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     return;
   }
   // JSON has no undefined; null stands for an argument left out.
-  method.apply(exchange, call.args.map((arg) => (arg === null ? undefined : arg))).then(
-    (result) => reply({ id: call.id, result }),
-    (error: unknown) =>
-      reply({
-        id: call.id,
-        error: {
-          name: error instanceof Error ? error.constructor.name : 'Error',
-          message: error instanceof Error ? error.message : String(error),
-          // ccxt error classes inherit: InsufficientFunds is an InvalidOrder is an ExchangeError.
-          lineage: lineage(error),
-        },
-      }),
-  );
+  method
+    .apply(
+      exchange,
+      call.args.map((arg) => (arg === null ? undefined : arg)),
+    )
+    .then(
+      (result) => reply({ id: call.id, result }),
+      (error: unknown) =>
+        reply({
+          id: call.id,
+          error: {
+            name: error instanceof Error ? error.constructor.name : 'Error',
+            message: error instanceof Error ? error.message : String(error),
+            // ccxt error classes inherit: InsufficientFunds is an InvalidOrder is an ExchangeError.
+            lineage: lineage(error),
+          },
+        }),
+    );
 });
 
 function lineage(error: unknown): string[] {
