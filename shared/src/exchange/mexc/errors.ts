@@ -213,8 +213,9 @@ export class ExchangeUnavailableError extends ExchangeError {
       input,
       {
         what: `MEXC did not answer ${input.endpoint} usably after ${input.attempts} attempt(s)`,
-        notDone: 'the request has no known result; it changes no order, so nothing is at risk',
-        todo: 'retry later; check https://www.mexc.com status if it persists',
+        notDone:
+          'no usable answer arrived; it was a read or a cancel, both safe to repeat, and no order was placed by it',
+        todo: 'retry on a later run (open orders are reconciled first); check MEXC status if it persists',
       },
       true,
       { attempts: input.attempts },
