@@ -71,7 +71,8 @@ async function run(action: Op): Promise<void> {
       params: { symbol, side: action.side, type: action.type, quantity: action.qty, price: price.toFixed(4) },
     });
   } else if (action.kind === 'market') {
-    const sizing: Record<string, string> = action.qty === undefined ? { quoteOrderQty: action.quote ?? '1' } : { quantity: action.qty };
+    const sizing: Record<string, string> =
+      action.qty === undefined ? { quoteOrderQty: action.quote ?? '1' } : { quantity: action.qty };
     await call('/api/v3/order', { method: 'POST', params: { symbol, side: action.side, type: 'MARKET', ...sizing } });
   } else if (action.kind === 'cancel') {
     const open = (await call('/api/v3/openOrders', { params: { symbol } })).body as Array<{ orderId: string }>;
