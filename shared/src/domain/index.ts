@@ -1,3 +1,4 @@
+export { driftAfterFill } from './drift';
 export {
   balanceGuard,
   cooldownGuard,
@@ -25,7 +26,6 @@ export type {
   Trade,
 } from './market';
 export {
-  driftAfterFill,
   type Plan,
   PlanInputError,
   type PlanMetrics,

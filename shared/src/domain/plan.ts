@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import { AppError } from '../errors';
+import { driftAfterFill } from './drift';
 import { fmtAmount } from './format';
 import {
   balanceGuard,
@@ -92,21 +93,6 @@ export class PlanInputError extends AppError {
 const ZERO = new Big(0);
 const MARKET_GUARDS: GuardName[] = ['spread', 'priceBounds', 'priceMove', 'tradingStatus'];
 const ORDER_GUARDS: GuardName[] = ['balance', 'turnover', 'depth'];
-
-/** Total drift after the orders fill at their expected prices, fees paid in quote, valued at mid. */
-export function driftAfterFill(valuation: Valuation, orders: readonly PlannedOrder[]): Big {
-  const amounts = new Map(valuation.holdings.map((h) => [h.asset, h.amount]));
-  const quote = valuation.quote;
-  for (const o of orders) {
-    const sign = o.side === 'BUY' ? 1 : -1;
-    amounts.set(o.asset, (amounts.get(o.asset) ?? ZERO).plus(o.quantity.times(sign)));
-    amounts.set(quote, (amounts.get(quote) ?? ZERO).minus(o.notional.times(sign)).minus(o.fee));
-  }
-  const values = valuation.holdings.map((h) => (amounts.get(h.asset) ?? ZERO).times(h.price));
-  const total = values.reduce((s, x) => s.plus(x), ZERO);
-  if (total.lte(0)) return ZERO;
-  return valuation.holdings.reduce((s, h, i) => s.plus((values[i] ?? ZERO).div(total).minus(h.target).abs()), ZERO);
-}
 
 interface Market {
   asset: string;

@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { driftAfterFill } from './drift';
 import { fmtAmount, fmtPts } from './format';
 import type { BookTop, OrderSide, OrderType, SymbolRules } from './market';
 import type { OrderPolicy, StrategyProfile } from './profile';
@@ -242,13 +243,39 @@ export function sizeOrders(input: SizingInput): { legs: LegPlan[]; orders: Plann
     accepted.push({ d, order });
   }
 
-  const orders = [
-    ...accepted.filter((a) => a.order.side === 'SELL'),
-    ...accepted.filter((a) => a.order.side === 'BUY'),
-  ].map(({ d, order }, leg) => {
-    const numbered = { ...order, leg };
-    d.leg.order = numbered;
-    return numbered;
-  });
+  // A leg can pass the gate on its own and still not help the whole portfolio: with three assets,
+  // a buy paid from quote that is already at target only moves the drift onto the quote and pays
+  // the fee. Drop the leg whose removal helps most until the fill does not raise the total drift.
+  const before = valuation.totalDrift;
+  let kept = accepted;
+  let after = driftAfterFill(
+    valuation,
+    kept.map((a) => a.order),
+  );
+  while (kept.length > 0 && after.gt(before)) {
+    let best = { index: kept.length - 1, drift: after };
+    kept.forEach((_, index) => {
+      const drift = driftAfterFill(
+        valuation,
+        kept.filter((__, i) => i !== index).map((a) => a.order),
+      );
+      if (drift.lte(best.drift)) best = { index, drift };
+    });
+    const removed = kept[best.index];
+    if (removed) {
+      removed.d.leg.dropped = 'cost_exceeds_benefit';
+      removed.d.leg.note = `would not reduce the total drift: ${fmtPts(before)} pts → ${fmtPts(after)} pts after fees`;
+    }
+    kept = kept.filter((_, i) => i !== best.index);
+    after = best.drift;
+  }
+
+  const orders = [...kept.filter((a) => a.order.side === 'SELL'), ...kept.filter((a) => a.order.side === 'BUY')].map(
+    ({ d, order }, leg) => {
+      const numbered = { ...order, leg };
+      d.leg.order = numbered;
+      return numbered;
+    },
+  );
   return { legs, orders };
 }

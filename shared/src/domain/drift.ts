@@ -1,0 +1,23 @@
+import Big from 'big.js';
+import type { PlannedOrder } from './sizing';
+import type { Valuation } from './valuation';
+
+const ZERO = new Big(0);
+
+/** Total drift after the orders fill at their expected prices, fees paid in quote, valued at mid. */
+export function driftAfterFill(
+  valuation: Valuation,
+  orders: readonly Pick<PlannedOrder, 'asset' | 'side' | 'quantity' | 'notional' | 'fee'>[],
+): Big {
+  const amounts = new Map(valuation.holdings.map((h) => [h.asset, h.amount]));
+  const quote = valuation.quote;
+  for (const o of orders) {
+    const sign = o.side === 'BUY' ? 1 : -1;
+    amounts.set(o.asset, (amounts.get(o.asset) ?? ZERO).plus(o.quantity.times(sign)));
+    amounts.set(quote, (amounts.get(quote) ?? ZERO).minus(o.notional.times(sign)).minus(o.fee));
+  }
+  const values = valuation.holdings.map((h) => (amounts.get(h.asset) ?? ZERO).times(h.price));
+  const total = values.reduce((s, x) => s.plus(x), ZERO);
+  if (total.lte(0)) return ZERO;
+  return valuation.holdings.reduce((s, h, i) => s.plus((values[i] ?? ZERO).div(total).minus(h.target).abs()), ZERO);
+}
