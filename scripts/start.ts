@@ -1,24 +1,85 @@
 /**
- * `npm start`: the whole job on this machine with no cloud account. Until the rebalance use case
- * is wired, it builds the bundles, serves `health` under functions-framework, shows its answer
- * and says plainly what is not wired yet.
+ * `npm start`: the whole job on this machine with no cloud account (DESIGN §9). Builds the bundles,
+ * starts the local stack (simulator, Firestore emulator or memory ledger, local OIDC issuer, the
+ * three functions with LIVE_TRADING=true against the simulator), fires one Cloud Scheduler call and
+ * a duplicate of it, prints what happened, stops everything it started and exits 0.
  */
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { buildFunctions } from './build';
-import { serveFunction } from './lib/serve-function';
+import {
+  callFunction,
+  DEMO_BALANCES,
+  formatRunAnswer,
+  LOCAL_CALLER,
+  LOCAL_JOB,
+  type LocalStack,
+  scheduleTimeNow,
+  simulatorList,
+  startLocalStack,
+} from './lib/local-stack';
 
-async function main(): Promise<void> {
+const logDir = resolve(__dirname, '..', '.local', 'logs');
+
+async function main(): Promise<number> {
+  console.log('building the functions…');
   await buildFunctions();
-  const health = await serveFunction('health');
+  rmSync(logDir, { recursive: true, force: true });
+  mkdirSync(logDir, { recursive: true });
+  const stack = await startLocalStack({
+    say: (line) => console.log(line),
+    onFunctionOutput: (name, chunk) => appendFileSync(join(logDir, `${name}.log`), chunk),
+  });
   try {
-    const body = await (await fetch(health.url)).json();
-    console.log(`health: ${JSON.stringify(body)}`);
+    return await demo(stack);
   } finally {
-    await health.stop();
+    await stack.stop();
+    console.log('\nstopped the functions, the issuer, the simulator and the emulator; logs are in .local/logs/');
   }
-  console.log('rebalance: not yet wired — no run was made and no order was sent.');
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+async function demo(stack: LocalStack): Promise<number> {
+  console.log(`
+local stack
+  exchange   MEXC simulator ${stack.simulator.url}  (start balances QRL ${DEMO_BALANCES.QRL}, USDT ${DEMO_BALANCES.USDT})
+  ledger     ${stack.ledger === 'firestore' ? `Firestore emulator ${stack.emulatorHost} (project ${stack.projectId})` : 'in memory (no emulator)'}
+  auth       AUTH_MODE=verify, RS256 tokens from a local issuer (${stack.oidc.certsUrl}), caller ${LOCAL_CALLER}
+  functions  ${Object.values(stack.functions)
+    .map((f) => `${f.name} ${f.url}`)
+    .join('   ')}
+  trading    LIVE_TRADING=true against the simulator`);
+
+  const scheduleTime = scheduleTimeNow();
+  const scheduled = { scheduleTime, body: '', contentType: 'application/octet-stream' };
+  const first = await callFunction(stack.url('rebalance'), { ...scheduled, token: stack.token('rebalance') });
+  console.log(
+    `\n${formatRunAnswer(`scheduled run (job ${LOCAL_JOB.split('/').at(-1)}, ${scheduleTime.toISOString()})`, first)}`,
+  );
+  const fills = await simulatorList(stack.simulator.url, 'trades');
+  console.log(`  fills on the simulator  ${fills.length}`);
+
+  // Scheduler mints a new token for a retry; the execution id comes from job + schedule time, so it is the same run.
+  const duplicate = await callFunction(stack.url('rebalance'), { ...scheduled, token: stack.token('rebalance') });
+  console.log(`\n${formatRunAnswer('the same trigger again (what a Scheduler retry sends)', duplicate)}`);
+  const fillsAfter = await simulatorList(stack.simulator.url, 'trades');
+  console.log(
+    `  fills on the simulator  ${fillsAfter.length} (${fillsAfter.length === fills.length ? 'no new order' : 'NEW ORDERS'})`,
+  );
+
+  const ok =
+    first.status === 200 &&
+    duplicate.status === 200 &&
+    duplicate.json?.duplicate === true &&
+    duplicate.json.executionId === first.json?.executionId &&
+    fillsAfter.length === fills.length;
+  if (!ok) console.error('\nthe local run did not go as expected; see the answers above and .local/logs/');
+  return ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

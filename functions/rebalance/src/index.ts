@@ -1,4 +1,10 @@
+/**
+ * Cloud Run function `rebalance`: composition root only. A bad variable stops the start here with
+ * its name (ConfigError); clients are built on the first request, so importing touches no network.
+ */
 import * as ff from '@google-cloud/functions-framework';
-import { notYetWiredHttp } from '@qrl-rebalancer/shared/http';
+import { createDeps, createLogger, loadConfig, rebalanceHttp } from '@qrl-rebalancer/shared/http';
 
-ff.http('rebalance', notYetWiredHttp('rebalance'));
+const config = loadConfig(process.env);
+const logger = createLogger(config.logLevel);
+ff.http('rebalance', rebalanceHttp(createDeps(config, logger), logger));

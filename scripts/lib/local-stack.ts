@@ -1,0 +1,355 @@
+/**
+ * The local stack behind `npm start`, `npm run dev` and the e2e tests (DESIGN §9): the MEXC
+ * simulator, the Firestore emulator (or the memory ledger), a local OIDC issuer whose certs the
+ * functions fetch, and the dist/ bundles served by functions-framework, each in its own process
+ * group on a free loopback port. Calls carry RS256 tokens signed by the local issuer, exactly as
+ * Cloud Scheduler's would be, so the functions run in AUTH_MODE=verify as in the cloud.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { type RunningSimulator, type SimulatorConfig, startSimulator } from '@qrl-rebalancer/simulator';
+import { emulatorAvailable, type RunningEmulator, startFirestoreEmulator } from './firestore-emulator';
+import { freePort } from './free-port';
+import { type LocalOidc, type SigningKey, startLocalOidc } from './local-oidc';
+
+const root = resolve(__dirname, '..', '..');
+
+export const LOCAL_CALLER = 'scheduler@qrl-local.iam.gserviceaccount.com';
+export const LOCAL_JOB = 'projects/qrl-local/locations/local/jobs/qrl-rebalance';
+export const FUNCTION_NAMES = ['rebalance', 'snapshot', 'health'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** QRL worth about 500 USDT against 200 USDT: 71/29, outside the default 5-point band, so a run trades. */
+export const DEMO_BALANCES = { QRL: '1000', USDT: '200' } as const;
+
+export interface FunctionProcess {
+  readonly name: string;
+  readonly url: string;
+  readonly process: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  /** `auto` (default): the emulator when gcloud and Java are here, else memory with a warning */
+  ledger?: 'auto' | 'firestore' | 'memory';
+  /** use an emulator that is already running (the jest harness) instead of starting one */
+  emulatorHost?: string;
+  projectId?: string;
+  functions?: readonly FunctionName[];
+  /** extra or overriding environment for every function */
+  env?: Record<string, string>;
+  simulator?: SimulatorConfig;
+  /** reuse a signing key (dev keeps one so tokens minted by `npm run call` verify) */
+  key?: SigningKey;
+  /** where progress and warnings go (default: stderr) */
+  say?: (line: string) => void;
+  /** copies every function log line here as it is written */
+  onFunctionOutput?: (name: string, chunk: string) => void;
+}
+
+export interface LocalStack {
+  readonly simulator: RunningSimulator;
+  readonly oidc: LocalOidc;
+  readonly ledger: 'firestore' | 'memory';
+  readonly emulatorHost: string | undefined;
+  readonly projectId: string;
+  readonly functions: Readonly<Record<string, FunctionProcess>>;
+  /** the environment each function was started with (its own OIDC_AUDIENCE aside) */
+  readonly env: Readonly<Record<string, string>>;
+  url(name: FunctionName): string;
+  /** an ID token for `name`, from the allowed caller unless claims say otherwise */
+  token(name: FunctionName, claims?: Record<string, unknown>): string;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const simulator = await startSimulator({ config: { balances: { ...DEMO_BALANCES }, ...options.simulator } });
+    stoppers.push(() => simulator.stop());
+    const oidc = await startLocalOidc(options.key ? { key: options.key } : {});
+    stoppers.push(() => oidc.close());
+
+    const projectId = options.projectId ?? process.env.GOOGLE_CLOUD_PROJECT ?? 'demo-qrl-rebalancer-local';
+    let ledger: 'firestore' | 'memory' = options.ledger === 'memory' ? 'memory' : 'firestore';
+    let emulatorHost = options.emulatorHost;
+    if (ledger === 'firestore' && !emulatorHost) {
+      if (emulatorAvailable()) {
+        say('starting the Firestore emulator (gcloud + Java)…');
+        const emulator: RunningEmulator = await startFirestoreEmulator();
+        stoppers.push(() => emulator.stop());
+        emulatorHost = emulator.host;
+      } else if (options.ledger === 'firestore') {
+        throw new Error('the Firestore emulator needs gcloud and Java on PATH');
+      } else {
+        say('WARNING: gcloud or Java is missing, so the Firestore emulator cannot run; using the in-memory');
+        say('         ledger instead (each function process keeps its own, and it is gone when it stops).');
+        ledger = 'memory';
+      }
+    }
+
+    const env: Record<string, string> = {
+      MEXC_BASE_URL: simulator.url,
+      MEXC_API_KEY: simulator.apiKey,
+      MEXC_API_SECRET: simulator.apiSecret,
+      LIVE_TRADING: 'true',
+      AUTH_MODE: 'verify',
+      OIDC_CERTS_URL: oidc.certsUrl,
+      OIDC_ALLOWED_EMAILS: LOCAL_CALLER,
+      LEDGER: ledger,
+      GOOGLE_CLOUD_PROJECT: projectId,
+      REPLAY_WINDOW_S: '900',
+      LOG_LEVEL: 'info',
+      ...(emulatorHost ? { FIRESTORE_EMULATOR_HOST: emulatorHost } : {}),
+      ...options.env,
+    };
+
+    const functions: Record<string, FunctionProcess> = {};
+    await Promise.all(
+      (options.functions ?? FUNCTION_NAMES).map(async (name) => {
+        const port = await freePort();
+        const url = `http://127.0.0.1:${port}`;
+        const fn = await startFunction(name, port, { OIDC_AUDIENCE: url, ...env }, options.onFunctionOutput);
+        stoppers.push(() => fn.stop());
+        functions[name] = fn;
+      }),
+    );
+
+    const url = (name: FunctionName) => {
+      const fn = functions[name];
+      if (!fn) throw new Error(`${name} is not served by this stack`);
+      return fn.url;
+    };
+    return {
+      simulator,
+      oidc,
+      ledger,
+      emulatorHost,
+      projectId,
+      functions,
+      env,
+      url,
+      token: (name, claims = {}) => oidc.signIdToken({ aud: url(name), email: LOCAL_CALLER, ...claims }),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/**
+ * functions-framework on dist/<name>, in its own process group (stop() signals the group, so
+ * nothing it forks survives). Ready when the port accepts connections: the framework listens
+ * only after the function module loaded, and a module that throws (a ConfigError) exits instead.
+ */
+export async function startFunction(
+  name: string,
+  port: number,
+  env: Record<string, string>,
+  onOutput?: (name: string, chunk: string) => void,
+): Promise<FunctionProcess> {
+  const bin = join(root, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
+  const child = spawn(
+    process.execPath,
+    [bin, '--source', join(root, 'dist', name), '--target', name, '--port', String(port)],
+    {
+      env: { ...process.env, METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'production', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output += text;
+    onOutput?.(name, text);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  let exited = false;
+  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  child.once('exit', () => {
+    exited = true;
+  });
+  const killOnExit = () => killGroup(child, 'SIGKILL');
+  process.once('exit', killOnExit);
+
+  const deadline = Date.now() + 20_000;
+  while (!(await portOpen(port))) {
+    if (exited || Date.now() > deadline) {
+      killGroup(child, 'SIGKILL');
+      process.removeListener('exit', killOnExit);
+      throw new Error(`functions-framework did not serve ${name}${exited ? ' (it exited)' : ''}:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    process: child,
+    output: () => output,
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      if (exited) return;
+      killGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3_000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // ESRCH: already gone
+  }
+}
+
+// --- calling the stack ---------------------------------------------------------------------------
+
+export interface CallOptions {
+  method?: string;
+  /** JSON-encoded unless a string (sent as is) */
+  body?: unknown;
+  contentType?: string;
+  token?: string | null;
+  /** send as a Cloud Scheduler call of LOCAL_JOB at this schedule time */
+  scheduleTime?: Date;
+  headers?: Record<string, string>;
+  path?: string;
+}
+
+export interface CallResult {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: Record<string, unknown> | null;
+}
+
+/** One HTTP call to a served function; `token: null` sends none. */
+export async function callFunction(url: string, options: CallOptions = {}): Promise<CallResult> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  if (options.scheduleTime) {
+    headers['X-CloudScheduler'] = 'true';
+    headers['X-CloudScheduler-JobName'] = LOCAL_JOB;
+    headers['X-CloudScheduler-ScheduleTime'] = options.scheduleTime.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    headers['Content-Type'] = options.contentType ?? 'application/json';
+  } else if (options.contentType) headers['Content-Type'] = options.contentType;
+  const response = await fetch(`${url}${options.path ?? '/'}`, {
+    method: options.method ?? 'POST',
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await response.text();
+  let json: Record<string, unknown> | null = null;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+  } catch {
+    json = null;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** The current minute, as Cloud Scheduler would stamp a job firing now. */
+export function scheduleTimeNow(now: Date = new Date()): Date {
+  return new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+}
+
+// --- what `npm start` and `npm run call` print ---------------------------------------------------
+
+interface ReportOrderView {
+  leg?: number;
+  clientOrderId?: string;
+  side?: string;
+  type?: string;
+  symbol?: string;
+  quantity?: string | null;
+  price?: string | null;
+  status?: string;
+  executedQuantity?: string;
+  executedQuote?: string;
+  fees?: Record<string, string>;
+}
+
+function pct(weights: unknown): string {
+  if (!weights || typeof weights !== 'object') return '—';
+  return Object.entries(weights as Record<string, string>)
+    .map(([asset, w]) => `${asset} ${(Number(w) * 100).toFixed(2)} %`)
+    .join('  ');
+}
+
+/** A rebalance answer as a few lines a person reads. */
+export function formatRunAnswer(title: string, result: CallResult): string {
+  const r = result.json ?? {};
+  const lines = [title];
+  if (result.status >= 300 || !('status' in r)) {
+    lines.push(`  HTTP ${result.status}  ${String(r.error ?? '')}  ${String(r.message ?? result.text.slice(0, 200))}`);
+    return lines.join('\n');
+  }
+  const orders = Array.isArray(r.orders) ? (r.orders as ReportOrderView[]) : [];
+  lines.push(
+    `  HTTP ${result.status}  status ${String(r.status)}${r.reason ? ` (${String(r.reason)})` : ''}  ` +
+      `duplicate ${String(r.duplicate)}  ${r.dryRun ? 'dry run' : 'live'}  attempt ${String(r.attempt)}`,
+    `  execution id  ${String(r.executionId)}`,
+    `  message       ${String(r.message)}`,
+  );
+  const portfolio = r.portfolio as Record<string, unknown> | undefined;
+  if (portfolio) {
+    const quote = String(portfolio.quote ?? '');
+    lines.push(`  before        ${pct(portfolio.weightsBefore)}   value ${String(portfolio.valueBefore)} ${quote}`);
+    if (portfolio.weightsAfter)
+      lines.push(`  after         ${pct(portfolio.weightsAfter)}   value ${String(portfolio.valueAfter)} ${quote}`);
+  }
+  lines.push(`  orders        ${orders.length}`);
+  for (const o of orders) {
+    const fees = Object.entries(o.fees ?? {})
+      .map(([asset, fee]) => `${fee} ${asset}`)
+      .join(', ');
+    lines.push(
+      `    #${o.leg ?? '?'} ${o.side ?? ''} ${o.quantity ?? '(quote)'} ${o.symbol ?? ''} ${o.type ?? ''}` +
+        `${o.price ? ` @ ${o.price}` : ''} → ${o.status ?? '?'}, filled ${o.executedQuantity ?? '0'}` +
+        ` for ${o.executedQuote ?? '0'}${fees ? `, fees ${fees}` : ''}  [${o.clientOrderId ?? ''}]`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Every order ever placed on the simulator, or every fill (its admin API). */
+export async function simulatorList(
+  simulatorUrl: string,
+  kind: 'orders' | 'trades',
+): Promise<Record<string, unknown>[]> {
+  const response = await fetch(`${simulatorUrl}/__sim/${kind}`);
+  const body = (await response.json()) as Record<string, unknown>;
+  const list = body[kind];
+  return Array.isArray(list) ? (list as Record<string, unknown>[]) : [];
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { RebalanceDeps } from '../app/contract';
+import { type Authenticator, createAuthenticator } from '../auth/authenticator';
+import type { Config } from '../config/config';
+import { parseProfiles, type StrategyProfile } from '../domain/profile';
+import { createMexcClient, type MexcClient } from '../exchange/mexc';
+import { createFirestoreLedger } from '../ledger/firestore';
+import { createMemoryLedger } from '../ledger/memory';
+import type { Logger } from '../observability/logger';
+import { type Clock, systemClock } from '../ports/clock';
+import type { Ledger } from '../ports/ledger';
+
+/** Run lease and portfolio lock: longer than a run takes, shorter than the Scheduler's retry back-off. */
+export const LEASE_MS = 5 * 60_000;
+
+/** The adapters one function instance uses, built on first use and kept for the instance's life. */
+export interface Adapters {
+  exchange: MexcClient;
+  ledger: Ledger;
+}
+
+export interface FunctionDeps {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly profiles: Readonly<Record<string, StrategyProfile>>;
+  authenticator(): Authenticator;
+  adapters(): Adapters;
+  /** a fresh lease owner for one invocation: instance id + counter, so two attempts never share one */
+  newOwner(): string;
+  /** the use case's deps for one invocation, logging through `logger` (bound to the execution id) */
+  rebalanceDeps(logger: Logger, owner: string): RebalanceDeps;
+}
+
+export interface CreateDepsOptions {
+  clock?: Clock;
+  /** replace an adapter (tests of the HTTP layer) */
+  adapters?: () => Adapters;
+  authenticator?: () => Authenticator;
+}
+
+/**
+ * The composition of one instance. Nothing here touches the network: the MEXC client, the ledger
+ * client and the authenticator are made on first use and cached, so importing a function costs a
+ * cold start nothing and a missing credential surfaces on the request that needs it. Profiles are
+ * parsed now (pure), so a bad STRATEGY_PROFILES stops the start with the field named.
+ */
+export function createDeps(config: Config, logger: Logger, options: CreateDepsOptions = {}): FunctionDeps {
+  const clock = options.clock ?? systemClock;
+  const profiles = parseProfiles(config.strategyProfilesJson);
+  const instance = `${hostname().slice(0, 24)}-${randomBytes(4).toString('hex')}`;
+  let invocations = 0;
+  let authenticator: Authenticator | undefined;
+  let adapters: Adapters | undefined;
+
+  const buildAdapters = (): Adapters => {
+    if (options.adapters) return options.adapters();
+    const exchange = createMexcClient(config.mexc, { logger: logger.child({ component: 'mexc' }), clock });
+    const ledger =
+      config.ledger === 'memory'
+        ? createMemoryLedger({ retentionDays: config.runRetentionDays, clock })
+        : createFirestoreLedger({
+            projectId: config.firestore.projectId,
+            databaseId: config.firestore.databaseId,
+            retentionDays: config.runRetentionDays,
+            clock,
+          });
+    return { exchange, ledger };
+  };
+
+  const deps: FunctionDeps = {
+    config,
+    clock,
+    profiles,
+    authenticator() {
+      authenticator ??= options.authenticator
+        ? options.authenticator()
+        : createAuthenticator(config.auth, { exchangeBaseUrl: config.mexc.baseUrl, logger, clock });
+      return authenticator;
+    },
+    adapters() {
+      adapters ??= buildAdapters();
+      return adapters;
+    },
+    newOwner() {
+      invocations += 1;
+      return `${instance}-${invocations}`;
+    },
+    rebalanceDeps(runLogger, owner) {
+      const { exchange, ledger } = deps.adapters();
+      const callsAtStart = exchange.metrics().calls;
+      return {
+        exchange,
+        ledger: ledger.scope(),
+        clock,
+        logger: runLogger,
+        profiles,
+        liveTrading: config.liveTrading,
+        owner,
+        leaseMs: LEASE_MS,
+        exchangeCalls: () => exchange.metrics().calls - callsAtStart,
+      };
+    },
+  };
+  return deps;
+}

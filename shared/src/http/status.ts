@@ -1,0 +1,32 @@
+import type { RebalanceReport } from '../app/contract';
+import { AuthError } from '../auth/auth-error';
+import { InvalidExecutionIdError } from '../auth/execution-id';
+import { SchedulerHeaderError } from '../auth/scheduler-headers';
+import { AppError } from '../errors';
+import { RequestError } from './request-error';
+
+/** What a handler ended with: a report (any status, skips included) or something thrown. */
+export type Outcome = { report: Pick<RebalanceReport, 'status' | 'duplicate'> } | { error: unknown };
+
+/**
+ * The one place an outcome becomes an HTTP status. Cloud Scheduler retries every non-2xx answer, so:
+ * - a report is 200 whatever it says, skips, duplicates and in-progress included; a run that ended
+ *   `failed` is 500 because the ledger holds it as finished and a retry would only read it back;
+ * - the caller's own mistakes are 4xx (auth 401/403, bad input 400, method 405);
+ * - 503 only for an error that says `retryable`: nothing was done that a second attempt could
+ *   repeat (certs unreachable, ledger or exchange unavailable before any order);
+ * - everything else, including errors we did not plan for, is 500: a blind retry is not known to be safe.
+ */
+export function httpStatus(outcome: Outcome): number {
+  if ('report' in outcome) {
+    const { report } = outcome;
+    if (report.status === 'failed' && !report.duplicate) return 500;
+    return 200;
+  }
+  const { error } = outcome;
+  if (error instanceof AuthError) return error.status;
+  if (error instanceof RequestError) return error.status;
+  if (error instanceof SchedulerHeaderError || error instanceof InvalidExecutionIdError) return 400;
+  if (error instanceof AppError && error.retryable) return 503;
+  return 500;
+}
