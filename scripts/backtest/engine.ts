@@ -1,0 +1,306 @@
+import {
+  type BookTop,
+  type Depth,
+  floorToStep,
+  type PlannedOrder,
+  type PlanSnapshot,
+  type PortfolioState,
+  plan,
+  type StrategyProfile,
+  type SymbolRules,
+  utcDay,
+} from '@qrl-rebalancer/shared/domain';
+import Big from 'big.js';
+import { AppError } from '../../shared/src/errors';
+import type { Bar } from './price-csv';
+import { backtestRules } from './symbol-rules';
+
+/**
+ * Replays the functions' own plan() over a price series (DESIGN §5), one snapshot per bar:
+ * - the book is bid = ask = close (no spread model), with unlimited depth at that price;
+ * - the plan's orders fill in full at their planned price (the limit, or for MARKET the estimate)
+ *   when it lies within the candle's range [low, high] (close-only file: low = high = close); a
+ *   marketable price beyond the range fills at the range's edge, the worst price that traded (a buy
+ *   limit above the high at the high, a sell limit under the low at the low); a price the candle never
+ *   reached on the passive side (a buy under the low, a sell over the high) is a missed order;
+ * - fees are charged in quote at the symbol's commission for the order type (maker/taker);
+ * - the portfolio state (last rebalance, daily turnover) carries over like the ledger's portfolio doc.
+ * The portfolio starts at the target weights of `capital` at the first close (quantities on the step
+ * grid, no fee), the same start as buy-and-hold.
+ */
+export interface BacktestInput {
+  bars: Iterable<Bar>;
+  profile: StrategyProfile;
+  /** replaces maker and taker commission; null keeps MEXC's (maker 0, taker 0.0005) */
+  feeRate?: Big | null;
+  /** starting value in the profile's quote asset */
+  capital?: Big;
+  /** called after each bar with the number of bars done */
+  onBar?: (done: number) => void;
+  /** keep the value of each portfolio at each bar (for the plot); default true */
+  keepSeries?: boolean;
+}
+
+export interface PortfolioResult {
+  name: string;
+  finalValue: Big;
+  /** finalValue / start − 1 */
+  return: Big;
+  /** largest fall from a running peak, as a fraction of the peak (a statistic, so a JS number) */
+  maxDrawdown: number;
+  trades: number;
+  /** Σ filled notional, in quote */
+  turnover: Big;
+  fees: Big;
+  /** final amounts per asset, decimal strings */
+  holdings: Record<string, string>;
+}
+
+export interface StrategyResult extends PortfolioResult {
+  /** planned orders the candle never reached */
+  missedOrders: number;
+  /** bars on which the plan traded */
+  rebalances: number;
+  /** skip reason → number of bars */
+  skips: Record<string, number>;
+}
+
+export interface ValueSeries {
+  time: number[];
+  strategy: number[];
+  buyAndHold: number[];
+}
+
+export interface BacktestReport {
+  symbol: string;
+  profile: string;
+  quote: string;
+  base: string;
+  bars: number;
+  from: string;
+  to: string;
+  firstClose: string;
+  lastClose: string;
+  capital: Big;
+  makerFeeRate: Big;
+  takerFeeRate: Big;
+  strategy: StrategyResult;
+  buyAndHold: PortfolioResult;
+  allQuote: PortfolioResult;
+  series: ValueSeries | null;
+  notes: string[];
+}
+
+export class BacktestInputError extends AppError {
+  constructor(what: string, todo: string) {
+    super({ code: 'backtest.input_invalid', what, notDone: 'the backtest did not run', todo });
+  }
+}
+
+const ZERO = new Big(0);
+/** "Unlimited" liquidity at the close: the backtest has no order book model. */
+const DEEP = new Big('1e15');
+
+class Drawdown {
+  private peak = Number.NEGATIVE_INFINITY;
+  max = 0;
+
+  see(value: number): void {
+    if (value > this.peak) this.peak = value;
+    else if (this.peak > 0) {
+      const dd = (this.peak - value) / this.peak;
+      if (dd > this.max) this.max = dd;
+    }
+  }
+}
+
+interface Wallet {
+  base: Big;
+  quote: Big;
+}
+
+function walletValue(w: Wallet, close: Big): Big {
+  return w.base.times(close).plus(w.quote);
+}
+
+/** The fill price within the candle, or null when the candle never reached the order's price. */
+export function fillPrice(order: Pick<PlannedOrder, 'side' | 'expectedPrice'>, low: Big, high: Big): Big | null {
+  const p = order.expectedPrice;
+  if (order.side === 'BUY') return p.lt(low) ? null : p.gt(high) ? high : p;
+  return p.gt(high) ? null : p.lt(low) ? low : p;
+}
+
+function feeRateOf(order: PlannedOrder, rules: SymbolRules): Big {
+  return order.type === 'LIMIT_MAKER' ? rules.makerCommission : rules.takerCommission;
+}
+
+function result(
+  name: string,
+  wallet: Wallet,
+  close: Big,
+  capital: Big,
+  dd: Drawdown,
+  base: string,
+  quote: string,
+): PortfolioResult {
+  const finalValue = walletValue(wallet, close);
+  return {
+    name,
+    finalValue,
+    return: capital.gt(0) ? finalValue.div(capital).minus(1) : ZERO,
+    maxDrawdown: dd.max,
+    trades: 0,
+    turnover: ZERO,
+    fees: ZERO,
+    holdings: { [base]: wallet.base.toFixed(), [quote]: wallet.quote.toFixed() },
+  };
+}
+
+function assetsOf(profile: StrategyProfile): { base: string; quote: string; baseWeight: Big } {
+  const assets = Object.keys(profile.targets);
+  const others = assets.filter((a) => a !== profile.quote);
+  const base = others[0];
+  if (others.length !== 1 || base === undefined)
+    throw new BacktestInputError(
+      `profile ${profile.id} holds ${assets.length} assets (${assets.join(', ')}); one price series can only replay a two-asset profile`,
+      'use a profile with one asset and the quote asset, e.g. {"targets":{"QRL":"0.5","USDT":"0.5"}}',
+    );
+  return { base, quote: profile.quote, baseWeight: profile.targets[base] ?? ZERO };
+}
+
+export function runBacktest(input: BacktestInput): BacktestReport {
+  const notes: string[] = [];
+  let profile = input.profile;
+  if (Object.keys(profile.reserves).length > 0) {
+    // Reserves sit outside the managed portfolio; the backtest simulates only the managed part.
+    profile = { ...profile, reserves: {} };
+    notes.push('reserves of the profile are ignored: the backtest simulates only the managed portfolio');
+  }
+  const { base, quote, baseWeight } = assetsOf(profile);
+  const rules = backtestRules(base, quote, input.feeRate ?? null);
+  const symbol = rules.symbol;
+  const capital = input.capital ?? new Big(1000);
+  const keepSeries = input.keepSeries ?? true;
+  const series: ValueSeries | null = keepSeries ? { time: [], strategy: [], buyAndHold: [] } : null;
+
+  const rulesMap = new Map([[symbol, rules]]);
+  const state: PortfolioState = { lastRebalanceAt: null, turnover: null };
+  const strategy: Wallet = { base: ZERO, quote: ZERO };
+  let hold: Wallet = { base: ZERO, quote: ZERO };
+  const ddStrategy = new Drawdown();
+  const ddHold = new Drawdown();
+  const ddQuote = new Drawdown();
+  let trades = 0;
+  let missed = 0;
+  let rebalances = 0;
+  let turnover = ZERO;
+  let fees = ZERO;
+  const skips: Record<string, number> = {};
+  let count = 0;
+  let first: Bar | null = null;
+  let last: Bar | null = null;
+  let lastClose: Big | null = null;
+
+  for (const bar of input.bars) {
+    const close = new Big(bar.close);
+    if (first === null) {
+      first = bar;
+      const units = floorToStep(capital.times(baseWeight).div(close), rules.stepSize);
+      strategy.base = units;
+      strategy.quote = capital.minus(units.times(close));
+      hold = { ...strategy };
+    }
+    const low = bar.low === bar.close ? close : new Big(bar.low);
+    const high = bar.high === bar.close ? close : new Big(bar.high);
+    const now = new Date(bar.time);
+    const book: BookTop = { symbol, bidPrice: close, bidQuantity: DEEP, askPrice: close, askQuantity: DEEP };
+    const level = [{ price: close, quantity: DEEP }];
+    const depth: Depth = { symbol, bids: level, asks: level };
+    const snapshot: PlanSnapshot = {
+      balances: [
+        { asset: base, free: strategy.base, locked: ZERO },
+        { asset: quote, free: strategy.quote, locked: ZERO },
+      ],
+      books: new Map([[symbol, book]]),
+      rules: rulesMap,
+      depth: new Map([[symbol, depth]]),
+      ...(lastClose ? { lastPrices: new Map([[symbol, lastClose]]) } : {}),
+    };
+    const p = plan(snapshot, profile, state, now);
+    if (p.status === 'skip') {
+      const reason = p.skip ?? 'unknown';
+      skips[reason] = (skips[reason] ?? 0) + 1;
+    } else {
+      let filledNotional = ZERO;
+      for (const order of p.orders) {
+        const price = fillPrice(order, low, high);
+        if (price === null) {
+          missed += 1;
+          continue;
+        }
+        const notional = order.quantity.times(price);
+        const fee = notional.times(feeRateOf(order, rules));
+        if (order.side === 'BUY') {
+          const spend = notional.plus(fee);
+          if (spend.gt(strategy.quote))
+            throw new Error(`bug: the plan spends ${spend.toFixed()} ${quote} of ${strategy.quote.toFixed()}`);
+          strategy.quote = strategy.quote.minus(spend);
+          strategy.base = strategy.base.plus(order.quantity);
+        } else {
+          if (order.quantity.gt(strategy.base))
+            throw new Error(`bug: the plan sells ${order.quantity.toFixed()} ${base} of ${strategy.base.toFixed()}`);
+          strategy.base = strategy.base.minus(order.quantity);
+          strategy.quote = strategy.quote.plus(notional).minus(fee);
+        }
+        trades += 1;
+        turnover = turnover.plus(notional);
+        fees = fees.plus(fee);
+        filledNotional = filledNotional.plus(notional);
+      }
+      if (filledNotional.gt(0)) {
+        rebalances += 1;
+        state.lastRebalanceAt = now;
+        const day = utcDay(now);
+        const today = state.turnover && state.turnover.day === day ? state.turnover.notional : ZERO;
+        state.turnover = { day, notional: today.plus(filledNotional) };
+      }
+    }
+    const valueStrategy = walletValue(strategy, close).toNumber();
+    const valueHold = walletValue(hold, close).toNumber();
+    ddStrategy.see(valueStrategy);
+    ddHold.see(valueHold);
+    ddQuote.see(capital.toNumber());
+    if (series) {
+      series.time.push(bar.time);
+      series.strategy.push(valueStrategy);
+      series.buyAndHold.push(valueHold);
+    }
+    lastClose = close;
+    last = bar;
+    count += 1;
+    input.onBar?.(count);
+  }
+  if (first === null || last === null || lastClose === null)
+    throw new BacktestInputError('the price series has no bars', 'give a CSV with at least one bar');
+
+  const strategyResult = result(`rebalance (${profile.id})`, strategy, lastClose, capital, ddStrategy, base, quote);
+  return {
+    symbol,
+    profile: profile.id,
+    base,
+    quote,
+    bars: count,
+    from: new Date(first.time).toISOString(),
+    to: new Date(last.time).toISOString(),
+    firstClose: first.close,
+    lastClose: last.close,
+    capital,
+    makerFeeRate: rules.makerCommission,
+    takerFeeRate: rules.takerCommission,
+    strategy: { ...strategyResult, trades, turnover, fees, missedOrders: missed, rebalances, skips },
+    buyAndHold: result('buy and hold', hold, lastClose, capital, ddHold, base, quote),
+    allQuote: result(`100 % ${quote}`, { base: ZERO, quote: capital }, lastClose, capital, ddQuote, base, quote),
+    series,
+    notes,
+  };
+}
