@@ -74,7 +74,8 @@ export interface RebalanceReport {
     weightsAfter?: Record<string, string>;
   };
   metrics?: Record<string, number | string>;
-  error?: { code: string; message: string };
+  /** `retryable`: the next trigger may settle it by itself (e.g. an order outcome still unknown) */
+  error?: { code: string; message: string; retryable?: boolean };
 }
 
 export type RebalanceOnce = (input: RebalanceInput, deps: RebalanceDeps) => Promise<RebalanceReport>;

@@ -1,0 +1,115 @@
+import { DEFAULT_PROFILE_ID, type StrategyProfile } from '../domain/profile';
+import type { Clock } from '../ports/clock';
+import type { Exchange } from '../ports/exchange';
+import type { Ledger } from '../ports/ledger';
+import { symbolsOf } from './market-snapshot';
+
+export interface HealthDeps {
+  exchange: Exchange;
+  ledger: Ledger;
+  clock: Clock;
+  profiles: Readonly<Record<string, StrategyProfile>>;
+}
+
+export interface HealthOptions {
+  profileId?: string;
+  /** the exchange clock may differ this much from ours (default 2000 ms; MEXC's recvWindow is 5000) */
+  maxClockSkewMs?: number;
+  /** a profile whose last finished run is older than this is stale (default 3 h) */
+  staleAfterMs?: number;
+}
+
+export interface HealthCheck {
+  name: 'exchange.time' | 'exchange.symbols' | 'ledger.read' | 'runs.fresh';
+  ok: boolean;
+  /** one sentence with the numbers */
+  detail: string;
+}
+
+export interface HealthReport {
+  /** `ok`: every check passed; `degraded`: only the run freshness failed; `down`: the exchange or the ledger failed */
+  status: 'ok' | 'degraded' | 'down';
+  profile: string;
+  checks: HealthCheck[];
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Deep health for operators: can we reach MEXC with a sane clock, may the key trade the profile's
+ * symbols over the API, can we read the ledger, and did a run finish (without failing) recently.
+ * The checks run at once; none of them changes anything.
+ */
+export async function checkHealth(deps: HealthDeps, options: HealthOptions = {}): Promise<HealthReport> {
+  const profileId = options.profileId ?? DEFAULT_PROFILE_ID;
+  const profile = deps.profiles[profileId];
+  const maxSkew = options.maxClockSkewMs ?? 2000;
+  const staleAfter = options.staleAfterMs ?? 3 * 3_600_000;
+  if (!profile) {
+    return {
+      status: 'down',
+      profile: profileId,
+      checks: [{ name: 'ledger.read', ok: false, detail: `profile ${profileId} is not defined in STRATEGY_PROFILES` }],
+    };
+  }
+  const symbols = symbolsOf(profile);
+
+  const time = async (): Promise<HealthCheck> => {
+    try {
+      const sentAt = deps.clock.now().getTime();
+      const server = await deps.exchange.serverTime();
+      const skew = server - (sentAt + deps.clock.now().getTime()) / 2;
+      const ok = Math.abs(skew) <= maxSkew;
+      return {
+        name: 'exchange.time',
+        ok,
+        detail: `exchange clock ${skew >= 0 ? 'ahead' : 'behind'} by ${Math.abs(Math.round(skew))} ms (limit ${maxSkew} ms)`,
+      };
+    } catch (error) {
+      return { name: 'exchange.time', ok: false, detail: `exchange unreachable: ${message(error)}` };
+    }
+  };
+  const tradable = async (): Promise<HealthCheck> => {
+    try {
+      const allowed = await deps.exchange.apiTradableSymbols();
+      const missing = symbols.filter((s) => !allowed.has(s));
+      return {
+        name: 'exchange.symbols',
+        ok: missing.length === 0,
+        detail:
+          missing.length === 0
+            ? `${symbols.join(', ')} open to API trading`
+            : `${missing.join(', ')} not open to API trading (MEXC defaultSymbols)`,
+      };
+    } catch (error) {
+      return { name: 'exchange.symbols', ok: false, detail: `could not read API-tradable symbols: ${message(error)}` };
+    }
+  };
+  const ledger = async (): Promise<HealthCheck[]> => {
+    try {
+      const portfolio = await deps.ledger.readPortfolio(profile.id);
+      const read: HealthCheck = { name: 'ledger.read', ok: true, detail: `portfolios/${profile.id} read` };
+      const last = portfolio.lastFinishedAt;
+      if (!last) return [read, { name: 'runs.fresh', ok: false, detail: 'no run has finished for this profile yet' }];
+      const ageMs = deps.clock.now().getTime() - last.getTime();
+      const failed = portfolio.lastRunStatus === 'failed';
+      const completed = portfolio.lastCompletedAt ? portfolio.lastCompletedAt.toISOString() : 'never';
+      return [
+        read,
+        {
+          name: 'runs.fresh',
+          ok: !failed && ageMs <= staleAfter,
+          detail: `last run ${portfolio.lastRunId ?? '?'} ended ${portfolio.lastRunStatus ?? '?'} ${Math.round(ageMs / 1000)} s ago (limit ${Math.round(staleAfter / 1000)} s); last completed ${completed}`,
+        },
+      ];
+    } catch (error) {
+      return [{ name: 'ledger.read', ok: false, detail: `ledger unreadable: ${message(error)}` }];
+    }
+  };
+
+  const [t, s, l] = await Promise.all([time(), tradable(), ledger()]);
+  const checks = [t, s, ...l];
+  const hard = checks.filter((c) => !c.ok && c.name !== 'runs.fresh');
+  const status = hard.length > 0 ? 'down' : checks.every((c) => c.ok) ? 'ok' : 'degraded';
+  return { status, profile: profile.id, checks };
+}

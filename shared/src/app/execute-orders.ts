@@ -1,0 +1,143 @@
+import { AppError } from '../errors/app-error';
+import type { Logger } from '../observability/logger';
+import type { Exchange, NewOrder } from '../ports/exchange';
+import type { Ledger, OrderIntent } from '../ports/ledger';
+import { updateFromState } from './order-outcome';
+import { errorRecord, toAppError, UnsettledOrdersError } from './run-errors';
+
+export interface ExecuteContext {
+  ledger: Ledger;
+  exchange: Exchange;
+  logger: Logger;
+}
+
+export interface ExecuteResult {
+  /** the run's intents as they ended */
+  intents: OrderIntent[];
+  /** orders the exchange accepted */
+  ordersPlaced: number;
+  /** why execution stopped early (a rejection, or an outcome that stayed unknown); null when all went */
+  failure: AppError | null;
+}
+
+/** Only an answer that says the order may exist is ambiguous; every other error is a refusal. */
+function mayHaveBeenPlaced(error: unknown): boolean {
+  return !(error instanceof AppError) || error.code === 'exchange.unknown_outcome';
+}
+
+/**
+ * DESIGN §4.10. Sells go first so a buy can spend what they freed. Each intent is marked
+ * `submitted` before its order leaves, so a crash between the two leaves a trace the next run
+ * queries. An ambiguous answer (timeout, 5xx, dropped connection) marks it `unknown` and the order
+ * is queried by client order id at once — never sent again. A refusal or an outcome that stays
+ * unknown stops the rest: their intents end `absent` with the reason, since they were never sent.
+ */
+export async function executeOrders(
+  runId: string,
+  intents: readonly OrderIntent[],
+  orders: ReadonlyMap<string, NewOrder>,
+  ctx: ExecuteContext,
+): Promise<ExecuteResult> {
+  const { ledger, exchange, logger } = ctx;
+  const queue = [...intents].sort((a, b) => (a.side === b.side ? a.leg - b.leg : a.side === 'SELL' ? -1 : 1));
+  const done: OrderIntent[] = [];
+  let ordersPlaced = 0;
+  let failure: AppError | null = null;
+
+  for (const intent of queue) {
+    const order = orders.get(intent.clientOrderId);
+    if (failure || !order) {
+      done.push(
+        await ledger.updateIntent({
+          runId,
+          clientOrderId: intent.clientOrderId,
+          status: 'absent',
+          error: {
+            code: 'order.not_sent',
+            message: failure ? `not sent: an earlier order of this run failed (${failure.code})` : 'not sent: no order',
+          },
+        }),
+      );
+      continue;
+    }
+    await ledger.updateIntent({ runId, clientOrderId: intent.clientOrderId, status: 'submitted' });
+    try {
+      const state = await exchange.placeOrder(order);
+      ordersPlaced += 1;
+      const updated = await ledger.updateIntent(await updateFromState(intent, state, exchange, logger));
+      logger.info('order.placed', {
+        clientOrderId: intent.clientOrderId,
+        orderId: updated.orderId,
+        symbol: intent.symbol,
+        side: intent.side,
+        type: intent.type,
+        quantity: intent.quantity,
+        price: intent.price,
+        status: updated.status,
+        executedQuantity: updated.executedQuantity,
+        executedQuote: updated.executedQuote,
+      });
+      done.push(updated);
+      continue;
+    } catch (error) {
+      const appError = toAppError('placing an order', error);
+      if (!mayHaveBeenPlaced(error)) {
+        logger.warn('order.rejected', {
+          clientOrderId: intent.clientOrderId,
+          code: appError.code,
+          error: appError.what,
+        });
+        done.push(
+          await ledger.updateIntent({
+            runId,
+            clientOrderId: intent.clientOrderId,
+            status: 'rejected',
+            error: errorRecord(appError),
+          }),
+        );
+        failure = appError;
+        continue;
+      }
+      await ledger.updateIntent({
+        runId,
+        clientOrderId: intent.clientOrderId,
+        status: 'unknown',
+        error: { code: appError.code, message: appError.message },
+      });
+      logger.warn('order.unknown', { clientOrderId: intent.clientOrderId, symbol: intent.symbol, code: appError.code });
+    }
+    // The outcome is unknown: ask the exchange before anything else happens.
+    try {
+      const state = await exchange.queryOrder({ symbol: intent.symbol, clientOrderId: intent.clientOrderId });
+      if (state) ordersPlaced += 1;
+      const updated = state
+        ? await ledger.updateIntent(await updateFromState(intent, state, exchange, logger))
+        : await ledger.updateIntent({
+            runId,
+            clientOrderId: intent.clientOrderId,
+            status: 'absent',
+            error: { code: 'order.absent', message: 'the exchange does not know the order after an unanswered send' },
+          });
+      logger.info('intent.reconciled', {
+        clientOrderId: intent.clientOrderId,
+        runId,
+        from: 'unknown',
+        to: updated.status,
+        orderId: updated.orderId,
+        executedQuantity: updated.executedQuantity,
+      });
+      done.push(updated);
+    } catch (error) {
+      logger.warn('intent.unreconciled', {
+        clientOrderId: intent.clientOrderId,
+        runId,
+        status: 'unknown',
+        error: error instanceof Error ? error.message : String(error),
+      });
+      failure = new UnsettledOrdersError([intent.clientOrderId], error);
+      const current = (await ledger.listIntents(runId)).find((i) => i.clientOrderId === intent.clientOrderId);
+      if (current) done.push(current);
+    }
+  }
+  return { intents: done.sort((a, b) => a.leg - b.leg), ordersPlaced, failure };
+}

@@ -1,0 +1,13 @@
+export { checkHealth, type HealthCheck, type HealthDeps, type HealthOptions, type HealthReport } from './check-health';
+export { CLIENT_ORDER_ID_PATTERN, clientOrderIdFor } from './client-order-id';
+export type {
+  RebalanceDeps,
+  RebalanceInput,
+  RebalanceOnce,
+  RebalanceReport,
+  ReportOrder,
+  ReportStatus,
+} from './contract';
+export { rebalanceOnce } from './rebalance-once';
+export { LeaseLostError, UnexpectedRunError, UnknownProfileError, UnsettledOrdersError } from './run-errors';
+export { type SnapshotDeps, type SnapshotResult, takeSnapshot } from './take-snapshot';

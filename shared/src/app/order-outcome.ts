@@ -1,0 +1,68 @@
+import Big from 'big.js';
+import type { OrderState } from '../domain/market';
+import type { Logger } from '../observability/logger';
+import type { Exchange } from '../ports/exchange';
+import type { IntentStatus, OrderIntent, UpdateIntentInput } from '../ports/ledger';
+
+/** What an order's exchange state means for its intent (see IntentStatus in the ledger port). */
+export function intentStatusOf(state: OrderState): IntentStatus {
+  switch (state.status) {
+    case 'FILLED':
+      return 'filled';
+    case 'NEW':
+    case 'PARTIALLY_FILLED':
+      return 'open';
+    case 'PARTIALLY_CANCELED':
+      return 'partially_filled';
+    case 'CANCELED':
+      return state.executedQuantity.gt(0) ? 'partially_filled' : 'canceled';
+  }
+}
+
+export function isWorking(state: OrderState): boolean {
+  return state.status === 'NEW' || state.status === 'PARTIALLY_FILLED';
+}
+
+/**
+ * Commission per asset of one order, from its trades. MEXC's order answer carries no fees, so a
+ * filled order costs one more call; when it fails the fill is still recorded, without fees.
+ */
+async function feesOf(exchange: Exchange, state: OrderState, logger: Logger): Promise<Record<string, Big> | null> {
+  if (!state.executedQuantity.gt(0)) return {};
+  try {
+    const trades = await exchange.myTrades(state.symbol, { orderId: state.orderId });
+    const fees: Record<string, Big> = {};
+    for (const t of trades) {
+      if (t.orderId !== state.orderId) continue;
+      fees[t.commissionAsset] = (fees[t.commissionAsset] ?? new Big(0)).plus(t.commission);
+    }
+    return fees;
+  } catch (error) {
+    logger.warn('order.fees_unread', {
+      clientOrderId: state.clientOrderId,
+      orderId: state.orderId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return null;
+  }
+}
+
+/** The intent update for an order as the exchange reports it, fees included when it traded. */
+export async function updateFromState(
+  intent: Pick<OrderIntent, 'runId' | 'clientOrderId'>,
+  state: OrderState,
+  exchange: Exchange,
+  logger: Logger,
+): Promise<UpdateIntentInput> {
+  const fees = await feesOf(exchange, state, logger);
+  return {
+    runId: intent.runId,
+    clientOrderId: intent.clientOrderId,
+    status: intentStatusOf(state),
+    orderId: state.orderId,
+    exchangeStatus: state.status,
+    executedQuantity: state.executedQuantity,
+    executedQuote: state.executedQuote,
+    ...(fees ? { fees } : {}),
+  };
+}

@@ -1,0 +1,390 @@
+import { type RunningSimulator, type SimulatorConfig, startSimulator } from '@qrl-rebalancer/simulator';
+import Big from 'big.js';
+import { parseProfile, type StrategyProfile } from '../domain/profile';
+import { createMexcClient, type MexcClient } from '../exchange/mexc';
+import { createFirestoreLedger, type FirestoreLedger } from '../ledger/firestore';
+import { FakeClock, uniqueId } from '../ledger/ledger-contract';
+import { createLogger } from '../observability/logger';
+import type { Clock } from '../ports/clock';
+import type { Exchange } from '../ports/exchange';
+import { clientOrderIdFor } from './client-order-id';
+import type { RebalanceDeps, RebalanceReport } from './contract';
+import { rebalanceOnce } from './rebalance-once';
+
+/**
+ * rebalanceOnce against the real Firestore emulator and the MEXC simulator over loopback HTTP.
+ * Every test has its own profile id and execution ids; the simulator is reset before each test.
+ */
+
+const API_KEY = 'mx0-app-test-key-0001';
+const API_SECRET = 'app-test-secret-0123456789abcdef';
+const LEASE_MS = 60_000;
+/** at 0.5 USDT: 1000 + 100 USDT, QRL weight 0.909, far outside the 5-point band → one sell */
+const SKEWED = { QRL: '2000', USDT: '100' };
+
+let sim: RunningSimulator;
+const closers: (() => Promise<void>)[] = [];
+const logLines: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  sim = await startSimulator({ seed: 11, apiKey: API_KEY, apiSecret: API_SECRET });
+  closers.push(() => sim.stop());
+});
+
+afterAll(async () => {
+  await Promise.all(closers.map((close) => close()));
+});
+
+beforeEach(async () => {
+  await admin(sim, 'POST', '/__sim/reset');
+  logLines.length = 0;
+});
+
+afterEach(() => {
+  for (const line of logLines) expect(JSON.stringify(line)).not.toContain(API_SECRET);
+});
+
+async function admin(
+  target: RunningSimulator,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(`${target.url}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+interface SimOrder {
+  orderId: string;
+  clientOrderId: string | null;
+  status: string;
+  executedQty: string;
+  cummulativeQuoteQty: string;
+}
+interface SimTrade {
+  orderId: string;
+  commission: string;
+  commissionAsset: string;
+}
+
+async function simOrders(target = sim): Promise<SimOrder[]> {
+  return ((await admin(target, 'GET', '/__sim/orders')) as { orders: SimOrder[] }).orders;
+}
+
+async function simTrades(target = sim): Promise<SimTrade[]> {
+  return ((await admin(target, 'GET', '/__sim/trades')) as { trades: SimTrade[] }).trades;
+}
+
+async function simBalances(target = sim): Promise<Record<string, { free: string; locked: string }>> {
+  return (
+    (await admin(target, 'GET', '/__sim/balances')) as { balances: Record<string, { free: string; locked: string }> }
+  ).balances;
+}
+
+function mexc(target = sim): MexcClient {
+  return createMexcClient(
+    { baseUrl: target.url, apiKey: API_KEY, apiSecret: API_SECRET, recvWindowMs: 5000 },
+    { notFoundDelayMs: 50, backoffBaseMs: 10, backoffMaxMs: 20, timeoutMs: 5000 },
+  );
+}
+
+function ledger(clock: Clock): FirestoreLedger {
+  const l = createFirestoreLedger({ projectId: process.env.GOOGLE_CLOUD_PROJECT, retentionDays: 30, clock });
+  closers.push(() => l.close());
+  return l;
+}
+
+function profile(knobs: Record<string, unknown> = {}): StrategyProfile {
+  return parseProfile(uniqueId('pf'), knobs);
+}
+
+function deps(p: StrategyProfile, overrides: Partial<RebalanceDeps> & { clock?: Clock } = {}): RebalanceDeps {
+  const clock = overrides.clock ?? { now: () => new Date() };
+  const client = mexc();
+  return {
+    exchange: client,
+    ledger: ledger(clock),
+    clock,
+    logger: createLogger('debug', (line) => logLines.push(JSON.parse(line) as Record<string, unknown>)),
+    profiles: { [p.id]: p },
+    liveTrading: true,
+    owner: uniqueId('owner'),
+    leaseMs: LEASE_MS,
+    exchangeCalls: () => client.metrics().calls,
+    ...overrides,
+  };
+}
+
+const input = (p: StrategyProfile, executionId: string, dryRun = false) => ({
+  executionId,
+  profileId: p.id,
+  dryRun,
+  trigger: { kind: 'manual', caller: 'tests@example.iam.gserviceaccount.com' },
+});
+
+function events(name: string): Record<string, unknown>[] {
+  return logLines.filter((l) => l.message === name);
+}
+
+function ordersOf(orders: SimOrder[], executionId: string): SimOrder[] {
+  const prefix = clientOrderIdFor(executionId, 0).replace(/-0$/, '-');
+  return orders.filter((o) => o.clientOrderId?.startsWith(prefix));
+}
+
+/** A clock shared by the ledger and the use case, so a lease can be let run out. */
+function fakeNow(): FakeClock {
+  return new FakeClock(new Date().toISOString());
+}
+
+describe('rebalanceOnce: exactly once per trigger', () => {
+  it('20 concurrent calls with one execution id place exactly one order set; 19 answer duplicate', async () => {
+    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    const p = profile();
+    const executionId = uniqueId('same');
+    const reports = await Promise.all(Array.from({ length: 20 }, () => rebalanceOnce(input(p, executionId), deps(p))));
+
+    const fresh = reports.filter((r) => !r.duplicate);
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]?.status).toBe('completed');
+    const dupes = reports.filter((r) => r.duplicate);
+    expect(dupes).toHaveLength(19);
+    for (const r of dupes) expect(['in_progress', 'completed']).toContain(r.status);
+
+    const placed = await simOrders();
+    expect(placed).toHaveLength(fresh[0]?.orders.length ?? -1);
+    expect(placed.map((o) => o.clientOrderId).sort()).toEqual(fresh[0]?.orders.map((o) => o.clientOrderId).sort());
+    expect(events('run.claimed')).toHaveLength(1);
+    expect(events('run.duplicate')).toHaveLength(19);
+    expect(events('run.finished')).toHaveLength(1);
+
+    // once finished, the same id answers the stored report
+    const again = await rebalanceOnce(input(p, executionId), deps(p));
+    expect(again).toEqual({ ...fresh[0], duplicate: true });
+    expect(await simOrders()).toHaveLength(placed.length);
+  });
+
+  it('10 concurrent calls with different ids for one profile: at most one trades, the rest are locked or in cooldown', async () => {
+    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    // orders capped at 100 USDT: after the one trade the portfolio is still outside the band, so only
+    // the lock and the cool-down can keep the other nine from trading
+    const p = profile({ maxOrderNotional: '100' });
+    const reports = await Promise.all(
+      Array.from({ length: 10 }, () => rebalanceOnce(input(p, uniqueId('many')), deps(p))),
+    );
+    const traded = reports.filter((r) => r.orders.length > 0);
+    expect(traded).toHaveLength(1);
+    expect(traded[0]?.status).toBe('completed');
+    for (const r of reports.filter((x) => x !== traded[0])) {
+      expect(r.status).toBe('skipped');
+      expect(['locked', 'cooldown']).toContain(r.reason);
+    }
+    expect(await simOrders()).toHaveLength(traded[0]?.orders.length ?? -1);
+    expect(events('lock.busy').length).toBe(reports.filter((r) => r.reason === 'locked').length);
+  });
+});
+
+describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
+  it('a run that died after writing its intents is reconciled by the next ones and never trades twice', async () => {
+    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    const p = profile();
+    const clock = fakeNow();
+    const executionId = uniqueId('crash');
+    const inner = mexc();
+    let reachedPlace: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => {
+      reachedPlace = resolve;
+    });
+    // The process "dies" at the moment it would send: placeOrder never returns and nothing is sent.
+    const dying: Exchange = Object.assign(Object.create(inner) as Exchange, {
+      placeOrder: () => {
+        reachedPlace();
+        return new Promise<never>(() => undefined);
+      },
+    });
+    const crashed = deps(p, { clock, exchange: dying });
+    void rebalanceOnce(input(p, executionId), crashed);
+    await reached;
+
+    const written = await crashed.ledger.listIntents(executionId);
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.every((i) => i.status === 'submitted' || i.status === 'pending')).toBe(true);
+    expect(await simOrders()).toHaveLength(0);
+
+    // a retry with the same id before the lease ran out is told the run is in progress
+    const early = await rebalanceOnce(input(p, executionId), deps(p, { clock }));
+    expect(early).toMatchObject({ status: 'in_progress', duplicate: true });
+
+    clock.advance(LEASE_MS + 1_000);
+    const resumed = await rebalanceOnce(input(p, executionId), deps(p, { clock }));
+    expect(resumed).toMatchObject({ status: 'completed', attempt: 2, duplicate: false });
+    expect(resumed.orders.map((o) => o.status)).toEqual(written.map(() => 'absent'));
+    expect(await simOrders()).toHaveLength(0);
+    expect(events('intent.reconciled').length).toBe(written.length);
+
+    const next = await rebalanceOnce(input(p, uniqueId('after-crash')), deps(p, { clock }));
+    expect(next.status).toBe('completed');
+    const placed = await simOrders();
+    expect(placed).toHaveLength(next.orders.length);
+    expect(ordersOf(placed, executionId)).toHaveLength(0);
+    const stillOpen = await crashed.ledger.listUnsettledIntents(p.id);
+    expect(stillOpen).toEqual([]);
+  });
+
+  it('accept_then_timeout on POST /api/v3/order: the intent turns unknown, then is reconciled to the real order', async () => {
+    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    await admin(sim, 'POST', '/__sim/faults', {
+      endpoint: 'POST /api/v3/order',
+      kind: 'accept_then_timeout',
+      count: 1,
+    });
+    const p = profile();
+    const executionId = uniqueId('timeout');
+    const d = deps(p);
+    const report = await rebalanceOnce(input(p, executionId), d);
+
+    expect(report.status).toBe('completed');
+    expect(events('order.unknown')).toHaveLength(1);
+    expect(events('order.placed')).toHaveLength(0);
+    const placed = await simOrders();
+    expect(placed).toHaveLength(1);
+    const [intent] = await d.ledger.listIntents(executionId);
+    expect(intent).toMatchObject({
+      clientOrderId: placed[0]?.clientOrderId,
+      orderId: placed[0]?.orderId,
+      status: 'filled',
+      executedQuantity: placed[0]?.executedQty,
+      executedQuote: placed[0]?.cummulativeQuoteQty,
+    });
+    expect(report.metrics?.ordersPlaced).toBe(1);
+    expect(await d.ledger.listUnsettledIntents(p.id)).toEqual([]);
+  });
+
+  it('an outcome that stays unknown fails the run (retryable) and the next run settles it without trading again', async () => {
+    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    await admin(sim, 'POST', '/__sim/faults', {
+      endpoint: 'POST /api/v3/order',
+      kind: 'accept_then_timeout',
+      count: 1,
+    });
+    await admin(sim, 'POST', '/__sim/faults', { endpoint: 'GET /api/v3/order', kind: '5xx', count: 3 });
+    const p = profile();
+    const first = await rebalanceOnce(input(p, uniqueId('unsettled')), deps(p));
+    expect(first).toMatchObject({ status: 'failed', reason: 'run.unsettled_orders' });
+    expect(first.error).toMatchObject({ code: 'run.unsettled_orders', retryable: true });
+    expect(first.orders[0]?.status).toBe('unknown');
+    const finished = events('run.finished')[0];
+    expect(finished).toMatchObject({ severity: 'ERROR', status: 'failed', ordersPlaced: 0 });
+    expect(Object.keys(finished ?? {})).toEqual(
+      expect.arrayContaining(['executionId', 'status', 'reason', 'durationMs', 'ordersPlaced']),
+    );
+    const d = deps(p);
+    const stored = await d.ledger.readRun(first.executionId);
+    expect(stored?.error).toMatchObject({
+      code: 'run.unsettled_orders',
+      what: expect.any(String),
+      todo: expect.any(String),
+    });
+
+    const second = await rebalanceOnce(input(p, uniqueId('settles')), d);
+    const placed = await simOrders();
+    expect(placed).toHaveLength(1);
+    expect(second.status).toBe('skipped');
+    expect(second.reason).toBe('within_band');
+    const [settled] = await d.ledger.listIntents(first.executionId);
+    expect(settled).toMatchObject({ status: 'filled', orderId: placed[0]?.orderId });
+  });
+});
+
+describe('rebalanceOnce: dry runs, fills, fees and the report', () => {
+  it('a dry run has the live report shape, sends nothing and starts no cool-down', async () => {
+    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    const p = profile();
+    const d = deps(p);
+    const dry = await rebalanceOnce(input(p, uniqueId('dry'), true), d);
+    expect(dry).toMatchObject({ status: 'dry_run', dryRun: true, duplicate: false });
+    expect(dry.orders.length).toBeGreaterThan(0);
+    expect(dry.orders.every((o) => o.status === 'planned')).toBe(true);
+    expect(await simOrders()).toHaveLength(0);
+    const portfolio = await d.ledger.readPortfolio(p.id);
+    expect(portfolio.lastRebalanceAt).toBeNull();
+    expect(portfolio.lock).toBeNull();
+    expect(portfolio.lastPrices).not.toBeNull();
+
+    // LIVE_TRADING off makes a live request a dry run too
+    const off = await rebalanceOnce(input(p, uniqueId('off')), deps(p, { liveTrading: false }));
+    expect(off.status).toBe('dry_run');
+
+    const live = await rebalanceOnce(input(p, uniqueId('live')), d);
+    expect(live.status).toBe('completed');
+    expect(Object.keys(dry).sort()).toEqual(Object.keys(live).sort());
+    expect(Object.keys(dry.orders[0] ?? {}).sort()).toEqual(Object.keys(live.orders[0] ?? {}).sort());
+    expect((await d.ledger.readPortfolio(p.id)).lastRebalanceAt).not.toBeNull();
+  });
+
+  it('records partial fills with fees, and the post-trade weights match the exchange balances', async () => {
+    const config: SimulatorConfig = { symbols: [{ symbol: 'QRLUSDT', levelQty: '60', depthLevels: 5 }] };
+    const thin = await startSimulator({ seed: 3, apiKey: API_KEY, apiSecret: API_SECRET, config });
+    closers.push(() => thin.stop());
+    await admin(thin, 'POST', '/__sim/balances', { balances: SKEWED });
+    const p = profile({ checkDepth: false });
+    const client = mexc(thin);
+    const d = deps(p, { exchange: client, exchangeCalls: () => client.metrics().calls });
+    const executionId = uniqueId('partial');
+    const report = await rebalanceOnce(input(p, executionId), d);
+
+    expect(report.status).toBe('completed');
+    const [order] = report.orders;
+    expect(order?.status).toBe('partially_filled');
+    const executed = new Big(order?.executedQuantity ?? '0');
+    expect(executed.gt(0)).toBe(true);
+    expect(executed.lt(order?.quantity ?? '0')).toBe(true);
+
+    const trades = (await simTrades(thin)).filter((t) => t.orderId === order?.orderId);
+    expect(trades.length).toBeGreaterThan(0);
+    const expectedFees: Record<string, string> = {};
+    for (const t of trades) {
+      expectedFees[t.commissionAsset] = new Big(expectedFees[t.commissionAsset] ?? '0').plus(t.commission).toFixed();
+    }
+    expect(order?.fees).toEqual(expectedFees);
+    const [intent] = await d.ledger.listIntents(executionId);
+    expect(intent?.fees).toEqual(expectedFees);
+    expect(report.metrics).toMatchObject({ ordersPlaced: 1, ordersFilled: 1, notional: order?.executedQuote });
+
+    const run = await d.ledger.readRun(executionId);
+    const prices = (run?.snapshot?.prices ?? {}) as Record<string, string>;
+    const mid = new Big(prices.QRLUSDT ?? '0');
+    const balances = await simBalances(thin);
+    const amount = (asset: string) => new Big(balances[asset]?.free ?? '0').plus(balances[asset]?.locked ?? '0');
+    const qrlValue = amount('QRL').times(mid);
+    const total = qrlValue.plus(amount('USDT'));
+    const after = report.portfolio?.weightsAfter ?? {};
+    expect(new Big(after.QRL ?? '9').minus(qrlValue.div(total)).abs().lt('1e-12')).toBe(true);
+    expect(new Big(after.USDT ?? '9').minus(amount('USDT').div(total)).abs().lt('1e-12')).toBe(true);
+    expect(report.portfolio?.valueAfter).toBe(total.toFixed());
+
+    const portfolio = await d.ledger.readPortfolio(p.id);
+    expect(portfolio.turnover?.notional).toBe(order?.executedQuote);
+    expect(portfolio.lastRebalanceAt).not.toBeNull();
+    expect(portfolio.lock).toBeNull();
+    expect(run?.metrics).toMatchObject({ ordersPlaced: 1, ordersFilled: 1 });
+    expect(Number(run?.metrics?.exchangeCalls)).toBeGreaterThan(0);
+    expect(Number(run?.metrics?.ledgerRoundTrips)).toBeGreaterThan(0);
+  });
+
+  it('a run within the band is skipped with numbers and updates last prices only', async () => {
+    const p = profile();
+    const d = deps(p);
+    const report: RebalanceReport = await rebalanceOnce(input(p, uniqueId('band')), d);
+    expect(report).toMatchObject({ status: 'skipped', reason: 'within_band', orders: [] });
+    expect(report.message).toMatch(/\d/);
+    const portfolio = await d.ledger.readPortfolio(p.id);
+    expect(portfolio.lastRebalanceAt).toBeNull();
+    expect(portfolio.lastPrices?.QRLUSDT).toBeDefined();
+    expect(portfolio.lastRunStatus).toBe('skipped');
+  });
+});

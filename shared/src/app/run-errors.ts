@@ -1,0 +1,90 @@
+import { AppError } from '../errors/app-error';
+
+/** The request named a profile STRATEGY_PROFILES does not define; thrown before the claim. */
+export class UnknownProfileError extends AppError {
+  constructor(profileId: string, known: readonly string[]) {
+    super({
+      code: 'run.unknown_profile',
+      what: `profile "${profileId}" is not defined (known: ${known.join(', ') || 'none'})`,
+      notDone: 'no run was claimed, nothing was read from the exchange and no order was sent',
+      todo: 'call with one of the known profiles or add it to STRATEGY_PROFILES',
+      metadata: { profileId },
+    });
+  }
+}
+
+/**
+ * Orders from earlier runs could not be settled (the exchange did not answer the query). Nothing new
+ * is planned on top of an order whose outcome is unknown; the next trigger queries them again.
+ */
+export class UnsettledOrdersError extends AppError {
+  constructor(clientOrderIds: readonly string[], cause?: unknown) {
+    super({
+      code: 'run.unsettled_orders',
+      what: `the outcome of order(s) ${clientOrderIds.join(', ')} is still unknown: the exchange could not be asked`,
+      notDone: 'no new order was planned or sent while an earlier order may still be live',
+      todo: 'nothing, if the next run settles them (it queries them first); if this repeats, check the orders on MEXC by client order id and the exchange status',
+      retryable: true,
+      cause,
+      metadata: { clientOrderIds: clientOrderIds.join(',') },
+    });
+  }
+}
+
+/** Another attempt took the run or the portfolio lock over while this one was about to trade. */
+export class LeaseLostError extends AppError {
+  constructor(runId: string, what: string) {
+    super({
+      code: 'run.lease_lost',
+      what: `run ${runId} lost its lease: ${what}`,
+      notDone: 'no order was sent by this attempt; its written intents are settled by the attempt that holds the lease',
+      todo: 'nothing; if it happens often, raise the lease duration above the longest run',
+      retryable: true,
+      metadata: { runId },
+    });
+  }
+}
+
+/** Something nobody planned for (a bug, a non-AppError) during a claimed run, kept in words. */
+export class UnexpectedRunError extends AppError {
+  constructor(step: string, cause: unknown) {
+    super({
+      code: 'run.unexpected',
+      what: `unexpected failure while ${step}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      notDone: 'the run stopped at that step; orders already sent are recorded on their intents',
+      todo: 'report it with the run id; the next run reconciles any order left unsettled',
+      cause,
+      metadata: { step },
+    });
+  }
+}
+
+export function toAppError(step: string, error: unknown): AppError {
+  return error instanceof AppError ? error : new UnexpectedRunError(step, error);
+}
+
+/** A type alias, not an interface, so it fits the ledger's index-signature record type. */
+export type ErrorRecord = {
+  name: string;
+  code: string;
+  message: string;
+  what: string;
+  notDone: string;
+  todo: string;
+  retryable: boolean;
+  metadata: Record<string, string | number | boolean | null>;
+};
+
+/** AppError.toJSON() with its types spelled out, as the ledger stores it under `error`. */
+export function errorRecord(error: AppError): ErrorRecord {
+  return {
+    name: error.name,
+    code: error.code,
+    message: error.message,
+    what: error.what,
+    notDone: error.notDone,
+    todo: error.todo,
+    retryable: error.retryable,
+    metadata: error.metadata,
+  };
+}
