@@ -1,0 +1,122 @@
+import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
+import Big from 'big.js';
+import { parseProfile } from '../domain/profile';
+import { createMexcClient } from '../exchange/mexc';
+import { FakeClock } from '../ledger/ledger-contract';
+import { createMemoryLedger } from '../ledger/memory';
+import { silentLogger } from '../observability/logger';
+import type { Clock } from '../ports/clock';
+import { checkHealth } from './check-health';
+import { takeSnapshot } from './take-snapshot';
+
+/** takeSnapshot and checkHealth against the simulator over loopback HTTP, with the memory ledger. */
+
+const API_KEY = 'mx0-snap-test-key-0001';
+const API_SECRET = 'snap-test-secret-0123456789abcdef';
+let sim: RunningSimulator;
+
+beforeAll(async () => {
+  sim = await startSimulator({
+    seed: 5,
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    config: {
+      symbols: [
+        { symbol: 'QRLUSDT', price: '0.5' },
+        { symbol: 'NOAPIUSDT', price: '2', inDefaultSymbols: false },
+      ],
+      balances: { QRL: '1000', USDT: '300', NOAPI: '10' },
+    },
+  });
+});
+
+afterAll(async () => {
+  await sim.stop();
+});
+
+const qrl = parseProfile('qrl', {});
+const noapi = parseProfile('noapi', { targets: { NOAPI: '0.5', USDT: '0.5' } });
+const profiles = { [qrl.id]: qrl, [noapi.id]: noapi };
+
+function setup(clock: Clock = { now: () => new Date() }) {
+  const exchange = createMexcClient({ baseUrl: sim.url, apiKey: API_KEY, apiSecret: API_SECRET, recvWindowMs: 5000 });
+  const ledger = createMemoryLedger({ retentionDays: 30, clock });
+  return { exchange, ledger, clock, logger: silentLogger, profiles };
+}
+
+async function midOf(symbol: string): Promise<Big> {
+  const response = await fetch(`${sim.url}/api/v3/ticker/bookTicker?symbol=${symbol}`);
+  const book = (await response.json()) as { bidPrice: string; askPrice: string };
+  return new Big(book.bidPrice).plus(book.askPrice).div(2);
+}
+
+describe('takeSnapshot', () => {
+  it('records value, weights and drift from the exchange and refreshes the last prices', async () => {
+    const deps = setup();
+    const result = await takeSnapshot(deps, { profileId: 'qrl' });
+    const mid = await midOf('QRLUSDT');
+    const qrlValue = new Big(1000).times(mid);
+    const total = qrlValue.plus(300);
+    expect(result).toMatchObject({ outcome: 'recorded', profile: 'qrl', quote: 'USDT', value: total.toFixed() });
+    expect(result.prices.QRLUSDT).toBe(mid.toFixed());
+    expect(new Big(result.weights.QRL ?? '0').minus(qrlValue.div(total)).abs().lt('1e-15')).toBe(true);
+    const portfolio = await deps.ledger.readPortfolio('qrl');
+    expect(portfolio.lastPrices).toEqual({ QRLUSDT: mid.toFixed() });
+  });
+
+  it('refuses an unknown profile', async () => {
+    await expect(takeSnapshot(setup(), { profileId: 'nope' })).rejects.toMatchObject({ code: 'run.unknown_profile' });
+  });
+});
+
+describe('checkHealth', () => {
+  it('is degraded (not down) when everything answers but no run has finished yet', async () => {
+    const report = await checkHealth(setup(), { profileId: 'qrl' });
+    expect(report.status).toBe('degraded');
+    expect(report.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['exchange.time', true],
+      ['exchange.symbols', true],
+      ['ledger.read', true],
+      ['runs.fresh', false],
+    ]);
+  });
+
+  it('is ok after a recent run, and stale once it is older than the threshold', async () => {
+    // the run finished 20 minutes ago by the ledger's clock; health reads the real one
+    const past = new FakeClock(new Date(Date.now() - 20 * 60_000).toISOString());
+    const deps = { ...setup(), ledger: createMemoryLedger({ retentionDays: 30, clock: past }) };
+    const owner = { owner: 'o', leaseMs: 60_000 };
+    await deps.ledger.claimRun({
+      runId: 'run-health-1',
+      profileId: 'qrl',
+      trigger: { kind: 'manual' },
+      dryRun: true,
+      ...owner,
+    });
+    await deps.ledger.acquireLock({ profileId: 'qrl', runId: 'run-health-1', ...owner });
+    await deps.ledger.finishRun({
+      runId: 'run-health-1',
+      owner: 'o',
+      status: 'skipped',
+      reason: 'within_band',
+      report: {},
+      portfolio: { profileId: 'qrl', traded: false, turnoverNotional: '0' },
+    });
+    expect((await checkHealth(deps, { profileId: 'qrl', staleAfterMs: 3_600_000 })).status).toBe('ok');
+    const stale = await checkHealth(deps, { profileId: 'qrl', staleAfterMs: 600_000 });
+    expect(stale.status).toBe('degraded');
+    expect(stale.checks.find((c) => c.name === 'runs.fresh')?.detail).toMatch(
+      /run-health-1 ended skipped 1[12]\d\d s ago/,
+    );
+  });
+
+  it('is down when the profile trades a symbol the API may not trade, or the exchange clock is off', async () => {
+    const symbols = await checkHealth(setup(), { profileId: 'noapi' });
+    expect(symbols.status).toBe('down');
+    expect(symbols.checks.find((c) => c.name === 'exchange.symbols')).toMatchObject({ ok: false });
+
+    const skewed = await checkHealth(setup({ now: () => new Date(Date.now() - 60_000) }), { profileId: 'qrl' });
+    expect(skewed.status).toBe('down');
+    expect(skewed.checks.find((c) => c.name === 'exchange.time')?.detail).toMatch(/ahead by \d+ ms/);
+  });
+});
