@@ -6,6 +6,7 @@
  */
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { buildFunctions } from './build';
 import {
   callFunction,
@@ -22,12 +23,19 @@ import {
 const logDir = resolve(__dirname, '..', '.local', 'logs');
 
 async function main(): Promise<number> {
+  // --dist builds and serves a private copy (the e2e test uses it so it never rewrites dist/ under other tests).
+  const { values } = parseArgs({ options: { dist: { type: 'string' } } });
+  const distDir = values.dist ? resolve(values.dist) : undefined;
   console.log('building the functions…');
-  await buildFunctions();
+  await buildFunctions(distDir ? { outDir: distDir } : {});
   rmSync(logDir, { recursive: true, force: true });
   mkdirSync(logDir, { recursive: true });
+  // An emulator that is already running (FIRESTORE_EMULATOR_HOST, loopback only) is reused.
+  const emulatorHost = process.env.FIRESTORE_EMULATOR_HOST;
   const stack = await startLocalStack({
     say: (line) => console.log(line),
+    ...(distDir ? { distDir } : {}),
+    ...(emulatorHost ? { emulatorHost } : {}),
     onFunctionOutput: (name, chunk) => appendFileSync(join(logDir, `${name}.log`), chunk),
   });
   try {

@@ -41,6 +41,8 @@ export interface LocalStackOptions {
   /** extra or overriding environment for every function */
   env?: Record<string, string>;
   simulator?: SimulatorConfig;
+  /** where the bundles are (default dist/) */
+  distDir?: string;
   /** reuse a signing key (dev keeps one so tokens minted by `npm run call` verify) */
   key?: SigningKey;
   /** where progress and warnings go (default: stderr) */
@@ -115,7 +117,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       (options.functions ?? FUNCTION_NAMES).map(async (name) => {
         const port = await freePort();
         const url = `http://127.0.0.1:${port}`;
-        const fn = await startFunction(name, port, { OIDC_AUDIENCE: url, ...env }, options.onFunctionOutput);
+        const fn = await startFunction(
+          name,
+          port,
+          { OIDC_AUDIENCE: url, ...env },
+          {
+            ...(options.distDir ? { distDir: options.distDir } : {}),
+            ...(options.onFunctionOutput ? { onOutput: options.onFunctionOutput } : {}),
+          },
+        );
         stoppers.push(() => fn.stop());
         functions[name] = fn;
       }),
@@ -153,12 +163,13 @@ export async function startFunction(
   name: string,
   port: number,
   env: Record<string, string>,
-  onOutput?: (name: string, chunk: string) => void,
+  options: { distDir?: string; onOutput?: (name: string, chunk: string) => void } = {},
 ): Promise<FunctionProcess> {
+  const { onOutput } = options;
   const bin = join(root, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
   const child = spawn(
     process.execPath,
-    [bin, '--source', join(root, 'dist', name), '--target', name, '--port', String(port)],
+    [bin, '--source', join(options.distDir ?? join(root, 'dist'), name), '--target', name, '--port', String(port)],
     {
       env: { ...process.env, METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'production', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -303,6 +314,7 @@ interface ReportOrderView {
 function pct(weights: unknown): string {
   if (!weights || typeof weights !== 'object') return '—';
   return Object.entries(weights as Record<string, string>)
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([asset, w]) => `${asset} ${(Number(w) * 100).toFixed(2)} %`)
     .join('  ');
 }

@@ -1,16 +1,34 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { buildInfo } from '../observability/build-info';
 
+export interface HealthOptions {
+  now?: () => number;
+  /** the `?deep=1` handler, loaded on first use (it pulls in config, auth, exchange and ledger) */
+  deep?: () => Promise<HttpFunction>;
+}
+
 /**
- * Shallow health: the instance is up and which build it runs. Deep checks (exchange, ledger,
- * last run age) need credentials and are added behind authentication.
+ * Shallow health: the instance is up and which build it runs; no credentials, no I/O. `?deep=1`
+ * hands over to the deep handler (authenticated; exchange, ledger, last run age).
  */
-export function healthHttp(now: () => number = Date.now): HttpFunction {
+export function healthHttp(options: HealthOptions = {}): HttpFunction {
+  const now = options.now ?? Date.now;
   const startedAt = now();
   const info = buildInfo();
-  return (req, res) => {
+  let deep: Promise<HttpFunction> | undefined;
+  return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.set('Allow', 'GET, HEAD').status(405).json({ error: 'method_not_allowed', message: 'use GET' });
+      return;
+    }
+    const wantsDeep = req.query.deep === '1' || req.query.deep === 'true';
+    if (wantsDeep && options.deep) {
+      deep ??= options.deep();
+      await (await deep)(req, res);
+      return;
+    }
+    if (wantsDeep) {
+      res.status(501).json({ error: 'not_implemented', message: 'this build has no deep health check' });
       return;
     }
     res.status(200).json({

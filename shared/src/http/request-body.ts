@@ -9,7 +9,8 @@ export interface RunRequest {
   executionId?: string;
 }
 
-const FIELDS = ['profile', 'dryRun', 'executionId'] as const;
+export type RunRequestField = keyof RunRequest;
+const FIELDS: readonly RunRequestField[] = ['profile', 'dryRun', 'executionId'];
 
 const bodySchema = v.strictObject({
   profile: v.optional(
@@ -24,12 +25,12 @@ const bodySchema = v.strictObject({
   ),
 });
 
-function badBody(code: string, what: string, field: string | null): RequestError {
+function badBody(code: string, what: string, field: string | null, allowed: readonly string[]): RequestError {
   return new RequestError({
     code,
     status: 400,
     what,
-    todo: `send a JSON object with any of ${FIELDS.join(', ')} (or no body at all)`,
+    todo: `send a JSON object with any of ${allowed.join(', ')} (or no body at all)`,
     metadata: { field },
   });
 }
@@ -39,7 +40,11 @@ function badBody(code: string, what: string, field: string | null): RequestError
  * text as a string, anything else (Scheduler's default application/octet-stream) as a Buffer, no
  * body as `{}` or undefined. Strings and buffers are parsed here so every caller gets the same rules.
  */
-export function parseRunRequest(body: unknown): RunRequest | RequestError {
+export function parseRunRequest(
+  body: unknown,
+  allowed: readonly RunRequestField[] = FIELDS,
+): RunRequest | RequestError {
+  const bad = (code: string, what: string, field: string | null) => badBody(code, what, field, allowed);
   let value = body;
   if (Buffer.isBuffer(value)) value = value.toString('utf8');
   if (typeof value === 'string') {
@@ -47,25 +52,27 @@ export function parseRunRequest(body: unknown): RunRequest | RequestError {
     try {
       value = JSON.parse(value);
     } catch {
-      return badBody('request.bad_json', 'the body is not valid JSON', null);
+      return bad('request.bad_json', 'the body is not valid JSON', null);
     }
   }
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value))
-    return badBody('request.bad_body', 'the body must be a JSON object', null);
+    return bad('request.bad_body', 'the body must be a JSON object', null);
 
+  const unknown = Object.keys(value).find((key) => !(allowed as readonly string[]).includes(key));
+  if (unknown !== undefined)
+    return bad(
+      'request.unknown_field',
+      `unknown field "${clip(unknown)}" (allowed: ${allowed.join(', ')})`,
+      clip(unknown),
+    );
   const parsed = v.safeParse(bodySchema, value);
   if (parsed.success) return parsed.output;
   const issue = parsed.issues[0];
   const key = issue.path?.[0]?.key;
   const field = typeof key === 'string' ? key : null;
   if (field !== null && !(FIELDS as readonly string[]).includes(field))
-    return badBody(
-      'request.unknown_field',
-      `unknown field "${clip(field)}" (allowed: ${FIELDS.join(', ')})`,
-      clip(field),
-    );
-  if (field === 'executionId')
-    return badBody('request.bad_execution_id', `executionId ${issue.message}`, 'executionId');
-  return badBody('request.bad_field', `${field ?? 'body'} ${issue.message}`, field);
+    return bad('request.unknown_field', `unknown field "${clip(field)}" (allowed: ${allowed.join(', ')})`, clip(field));
+  if (field === 'executionId') return bad('request.bad_execution_id', `executionId ${issue.message}`, 'executionId');
+  return bad('request.bad_field', `${field ?? 'body'} ${issue.message}`, field);
 }

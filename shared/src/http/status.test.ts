@@ -1,3 +1,4 @@
+import { UnknownProfileError } from '../app';
 import { AuthError } from '../auth/auth-error';
 import { InvalidExecutionIdError } from '../auth/execution-id';
 import { SchedulerHeaderError } from '../auth/scheduler-headers';
@@ -28,6 +29,12 @@ describe('httpStatus: the one outcome → status mapping', () => {
     ['wrong method', { error: methodNotAllowed(['POST']) }, 405],
     ['non-JSON body', { error: badJson }, 400],
     ['unknown profile', { error: unknownProfile('x', ['default']) }, 400],
+    ['unknown profile, found by the use case', { error: new UnknownProfileError('x', ['default']) }, 400],
+    ['snapshot recorded', { snapshot: 'recorded' }, 200],
+    ['snapshot of the same second again', { snapshot: 'existing' }, 200],
+    ['deep health ok', { health: 'ok' }, 200],
+    ['deep health degraded (last run stale)', { health: 'degraded' }, 503],
+    ['deep health down (exchange or ledger)', { health: 'down' }, 503],
     ['bad scheduler header', { error: new SchedulerHeaderError('X-CloudScheduler-ScheduleTime', 'bad') }, 400],
     ['bad execution id', { error: new InvalidExecutionIdError() }, 400],
     ['retryable app error (nothing done yet)', { error: appError(true) }, 503],
@@ -43,7 +50,7 @@ describe('httpStatus: the one outcome → status mapping', () => {
   it('never answers 5xx to a caller mistake and never 2xx to an error', () => {
     for (const [, outcome, status] of rows) {
       if ('error' in outcome) expect(status).toBeGreaterThanOrEqual(400);
-      else expect(status === 200 || status === 500).toBe(true);
+      else if ('report' in outcome) expect(status === 200 || status === 500).toBe(true);
     }
   });
 });

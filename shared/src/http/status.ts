@@ -6,10 +6,21 @@ import { AppError } from '../errors';
 import { RequestError } from './request-error';
 
 /** What a handler ended with: a report (any status, skips included) or something thrown. */
-export type Outcome = { report: Pick<RebalanceReport, 'status' | 'duplicate'> } | { error: unknown };
+export type Outcome =
+  | { report: Pick<RebalanceReport, 'status' | 'duplicate'> }
+  /** a snapshot was recorded (or already existed for that second) */
+  | { snapshot: 'recorded' | 'existing' }
+  /** deep health: an uptime check must see anything but `ok` as down */
+  | { health: 'ok' | 'degraded' | 'down' }
+  | { error: unknown };
+
+/** Input mistakes the use cases detect themselves (they throw before claiming anything). */
+const INPUT_ERROR_CODES = new Set(['run.unknown_profile']);
 
 /**
  * The one place an outcome becomes an HTTP status. Cloud Scheduler retries every non-2xx answer, so:
+ * - a snapshot is 200; deep health is 200 only when every check passed, else 503 (a stale last run
+ *   included: the uptime check must fire when the scheduler is dead);
  * - a report is 200 whatever it says, skips, duplicates and in-progress included; a run that ended
  *   `failed` is 500 because the ledger holds it as finished and a retry would only read it back;
  * - the caller's own mistakes are 4xx (auth 401/403, bad input 400, method 405);
@@ -18,6 +29,8 @@ export type Outcome = { report: Pick<RebalanceReport, 'status' | 'duplicate'> } 
  * - everything else, including errors we did not plan for, is 500: a blind retry is not known to be safe.
  */
 export function httpStatus(outcome: Outcome): number {
+  if ('snapshot' in outcome) return 200;
+  if ('health' in outcome) return outcome.health === 'ok' ? 200 : 503;
   if ('report' in outcome) {
     const { report } = outcome;
     if (report.status === 'failed' && !report.duplicate) return 500;
@@ -27,6 +40,7 @@ export function httpStatus(outcome: Outcome): number {
   if (error instanceof AuthError) return error.status;
   if (error instanceof RequestError) return error.status;
   if (error instanceof SchedulerHeaderError || error instanceof InvalidExecutionIdError) return 400;
+  if (error instanceof AppError && INPUT_ERROR_CODES.has(error.code)) return 400;
   if (error instanceof AppError && error.retryable) return 503;
   return 500;
 }
