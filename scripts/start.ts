@@ -74,12 +74,32 @@ local stack
     `  fills on the simulator  ${fillsAfter.length} (${fillsAfter.length === fills.length ? 'no new order' : 'NEW ORDERS'})`,
   );
 
+  const snapshot = await callFunction(stack.url('snapshot'), { token: stack.token('snapshot') });
+  const s = snapshot.json ?? {};
+  console.log(
+    `\nsnapshot      HTTP ${snapshot.status}  ${String(s.outcome ?? s.error)} ${String(s.id ?? '')}  value ${String(s.value ?? '—')} ${String(s.quote ?? '')}`,
+  );
+  const health = await callFunction(stack.url('health'), {
+    method: 'GET',
+    token: stack.token('health'),
+    path: '/?deep=1',
+  });
+  const checks = Array.isArray(health.json?.checks) ? (health.json.checks as { name: string; ok: boolean }[]) : [];
+  console.log(
+    `health ?deep=1  HTTP ${health.status}  ${String(health.json?.status ?? health.json?.error)}  ${checks.map((c) => `${c.name} ${c.ok ? 'ok' : 'FAILED'}`).join(', ')}`,
+  );
+
+  if (stack.ledger === 'memory')
+    console.log('  (memory ledger: health cannot see the run rebalance recorded in its own process; runs.fresh fails)');
   const ok =
     first.status === 200 &&
     duplicate.status === 200 &&
     duplicate.json?.duplicate === true &&
     duplicate.json.executionId === first.json?.executionId &&
-    fillsAfter.length === fills.length;
+    fillsAfter.length === fills.length &&
+    snapshot.status === 200 &&
+    // with the memory ledger each function has its own memory, so health never sees rebalance's run
+    (health.status === 200 || stack.ledger === 'memory');
   if (!ok) console.error('\nthe local run did not go as expected; see the answers above and .local/logs/');
   return ok ? 0 : 1;
 }
