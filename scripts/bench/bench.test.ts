@@ -6,8 +6,8 @@ import { type BenchResults, median, NOT_WIRED, runBench } from './run-bench';
 /** The harness at tiny sizes: it runs end to end and reports every row. No speed is asserted. */
 let dir: string;
 beforeAll(() => {
-  // Inside the repo (gitignored) so the bundles resolve functions-framework from node_modules.
-  const parent = resolve(__dirname, '..', '..', 'bench', 'baseline-build');
+  // Under the repo's node_modules (ignored by git and Biome) so the bundles resolve functions-framework.
+  const parent = resolve(__dirname, '..', '..', 'node_modules', '.cache', 'qrl-rebalancer-bench');
   mkdirSync(parent, { recursive: true });
   dir = mkdtempSync(join(parent, 'smoke-'));
 });

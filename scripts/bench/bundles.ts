@@ -25,7 +25,7 @@ function sizeOf(dir: string): BundleSize {
 /**
  * The product's rebalance bundle, built by scripts/build.ts exactly as `npm run build` does but into
  * the bench's work dir (so a bench never races another build of dist/), and the ccxt baseline with
- * the same esbuild settings. Both land under `workDir`, which is gitignored; nothing goes into dist/.
+ * the same esbuild settings. Both land under `workDir` (node_modules/.cache/…, ignored by git and Biome); nothing goes into dist/.
  */
 export async function buildBundles(workDir: string): Promise<BuiltBundles> {
   const productDir = join(workDir, 'product');

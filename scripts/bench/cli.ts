@@ -42,7 +42,8 @@ async function main(): Promise<void> {
     bars: o.bars,
     runs: o.runs,
     rttMs: o['rtt-ms'],
-    workDir: join(root, 'bench', 'baseline-build'),
+    // node_modules/.cache: ignored by git and Biome, and the bundles still resolve functions-framework.
+    workDir: join(root, 'node_modules', '.cache', 'qrl-rebalancer-bench'),
   });
   mkdirSync(dirname(o.out), { recursive: true });
   writeFileSync(o.out, `${JSON.stringify(results, null, 2)}\n`);

@@ -21,7 +21,7 @@ export interface BenchOptions {
   runs: number;
   /** simulated exchange round-trip time, ms */
   rttMs: number;
-  /** gitignored scratch dir for bundles and the generated CSV */
+  /** scratch dir for bundles and the generated CSV, ignored by git and Biome, inside the repo so bundles resolve node_modules */
   workDir: string;
   say?: (line: string) => void;
 }
