@@ -39,7 +39,10 @@ export function functionNames(): string[] {
 export interface BuiltBundle {
   name: string;
   dir: string;
+  /** size of index.js, what a cold start parses */
   bytes: number;
+  /** files index.js requires only when a path needs them */
+  lazyParts: { file: string; bytes: number }[];
 }
 
 export async function buildFunctions(options: { outDir?: string; quiet?: boolean } = {}): Promise<BuiltBundle[]> {
@@ -51,23 +54,32 @@ export async function buildFunctions(options: { outDir?: string; quiet?: boolean
     const dir = join(outDir, name);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    await build({
-      entryPoints: [join(root, 'functions', name, 'src', 'index.ts')],
-      outfile: join(dir, 'index.js'),
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      sourcemap: true,
-      minifySyntax: true,
-      legalComments: 'linked',
-      external: [...EXTERNALS],
-      define: {
-        __BUILD_VERSION__: JSON.stringify(pkg.version),
-        __BUILD_COMMIT__: JSON.stringify(commit),
-      },
-      logLevel: 'warning',
-    });
+    // index.ts is the entry; every other file in src/ is a lazily loaded part of the function,
+    // bundled on its own and left as a relative require in index.js, so what it pulls in is only
+    // parsed when that path runs (esbuild splits code only for ESM output).
+    const srcDir = join(root, 'functions', name, 'src');
+    const lazyParts = readdirSync(srcDir)
+      .filter((file) => file.endsWith('.ts') && file !== 'index.ts' && !file.endsWith('.test.ts'))
+      .map((file) => file.replace(/\.ts$/, ''));
+    for (const entry of ['index', ...lazyParts]) {
+      await build({
+        entryPoints: [join(srcDir, `${entry}.ts`)],
+        outfile: join(dir, `${entry}.js`),
+        bundle: true,
+        platform: 'node',
+        target: 'node22',
+        format: 'cjs',
+        sourcemap: true,
+        minifySyntax: true,
+        legalComments: 'linked',
+        external: [...EXTERNALS, ...lazyParts.map((part) => `./${part}.js`)],
+        define: {
+          __BUILD_VERSION__: JSON.stringify(pkg.version),
+          __BUILD_COMMIT__: JSON.stringify(commit),
+        },
+        logLevel: 'warning',
+      });
+    }
     const dependencies = Object.fromEntries(EXTERNALS.map((dep) => [dep, pkg.dependencies[dep] ?? '*']));
     writeFileSync(
       join(dir, 'package.json'),
@@ -84,10 +96,18 @@ export async function buildFunctions(options: { outDir?: string; quiet?: boolean
         2,
       )}\n`,
     );
-    results.push({ name, dir, bytes: statSync(join(dir, 'index.js')).size });
+    results.push({
+      name,
+      dir,
+      bytes: statSync(join(dir, 'index.js')).size,
+      lazyParts: lazyParts.map((part) => ({ file: `${part}.js`, bytes: statSync(join(dir, `${part}.js`)).size })),
+    });
   }
   if (!options.quiet) {
-    for (const b of results) console.log(`dist/${b.name}/index.js  ${(b.bytes / 1024).toFixed(1)} KiB`);
+    for (const b of results) {
+      const parts = b.lazyParts.map((p) => `, lazy ${p.file} ${(p.bytes / 1024).toFixed(1)} KiB`).join('');
+      console.log(`dist/${b.name}/index.js  ${(b.bytes / 1024).toFixed(1)} KiB${parts}`);
+    }
   }
   return results;
 }

@@ -169,7 +169,7 @@ deploy_fn() {
   local env_file="${env_dir}/${fn}.yaml" stage="${env_dir}/src-${fn}"
   write_env "$env_file" "$(fn_url "$fn")"
   mkdir -p "$stage"
-  cp "${root}/dist/${fn}/index.js" "${root}/dist/${fn}/index.js.map" "${root}/dist/${fn}/package.json" "$stage/"
+  cp "${root}/dist/${fn}"/*.js "${root}/dist/${fn}"/*.js.map "${root}/dist/${fn}/package.json" "$stage/"
   "${gc[@]}" functions deploy "$(fn_name "$fn")" --gen2 --region="$REGION" --runtime=nodejs22 \
     --source="$stage" --entry-point="$fn" --trigger-http --no-allow-unauthenticated \
     --service-account="$runtime_sa" --timeout="${timeout}s" --memory="$memory" \

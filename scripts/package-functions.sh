@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the esbuild bundles (npm run build) and zips each dist/<fn>/{index.js,index.js.map,package.json}
+# Builds the esbuild bundles (npm run build) and zips each dist/<fn>/{*.js,*.js.map,package.json}
+# (index.js plus any lazily loaded part such as health's deep.js)
 # into dist/zip/<fn>.zip, the source Cloud Functions builds from. Files get a fixed timestamp so the
 # same bundle gives the same zip: Terraform names the uploaded object by the zip's hash and redeploys
 # only when the bundle changed.
@@ -25,9 +26,9 @@ for fn in "${functions[@]}"; do
     [[ -f "${src}/${file}" ]] || { echo "package-functions: missing ${src}/${file}; did the build fail?" >&2; exit 1; }
   done
   mkdir -p "${stage}/${fn}"
-  cp "${src}/index.js" "${src}/index.js.map" "${src}/package.json" "${stage}/${fn}/"
+  cp "${src}"/*.js "${src}"/*.js.map "${src}/package.json" "${stage}/${fn}/"
   touch -t 198001010000 "${stage}/${fn}"/*
   rm -f "${out}/${fn}.zip"
-  (cd "${stage}/${fn}" && TZ=UTC zip -q -X "${out}/${fn}.zip" index.js index.js.map package.json)
+  (cd "${stage}/${fn}" && TZ=UTC zip -q -X "${out}/${fn}.zip" ./*.js ./*.js.map package.json)
   echo "dist/zip/${fn}.zip"
 done
