@@ -3,7 +3,7 @@ import { AppError } from '../../shared/src/errors';
 import { runBacktest } from './engine';
 import { gbmBars } from './gbm';
 import { type BacktestOptions, parseBacktestArgs } from './options';
-import { readBars } from './price-csv';
+import { type Bar, readBars } from './price-csv';
 import { loadProfile } from './profile-source';
 import { NO_PROGRESS, type Progress, progressBar } from './progress-bar';
 import { formatReport, reportJson } from './report';
@@ -39,7 +39,7 @@ function readPrices(path: string): string {
 
 export function runWithOptions(options: BacktestOptions, io: CliIo): void {
   const profile = loadProfile(options.profile, io.env);
-  let bars: Iterable<import('./price-csv').Bar>;
+  let bars: Iterable<Bar>;
   let total: number;
   if (options.source.kind === 'csv') {
     const text = readPrices(options.source.path);

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseProfiles } from '@qrl-rebalancer/shared/domain';
+import { DEFAULT_PROFILE_ID, parseProfiles } from '@qrl-rebalancer/shared/domain';
 import { startSimulator } from '@qrl-rebalancer/simulator';
 import { runBacktest } from '../backtest/engine';
 import { barsToCsv, gbmBars } from '../backtest/gbm';
@@ -176,11 +176,9 @@ function throughput(bars: number, workDir: string, say: (line: string) => void) 
   const readSeconds = (performance.now() - t0) / 1000;
   say('backtest throughput: full backtest…');
   const t1 = performance.now();
-  const report = runBacktest({
-    bars: readBars(readFileSync(csv, 'utf8'), csv),
-    profile: parseProfiles(undefined).default ?? (undefined as never),
-    keepSeries: false,
-  });
+  const profile = parseProfiles(undefined)[DEFAULT_PROFILE_ID];
+  if (!profile) throw new Error('the built-in default profile is missing');
+  const report = runBacktest({ bars: readBars(readFileSync(csv, 'utf8'), csv), profile, keepSeries: false });
   const seconds = (performance.now() - t1) / 1000;
   return {
     bars: report.bars,
