@@ -235,6 +235,40 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     expect(stillOpen).toEqual([]);
   });
 
+  it('regression: chaos seed 1 run 6 — a run whose process died and that no retry resumed was left running forever; the next run closes it as run.abandoned', async () => {
+    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    const p = profile();
+    const clock = fakeNow();
+    const deadId = uniqueId('dead');
+    let reachedPlace: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => {
+      reachedPlace = resolve;
+    });
+    const dying: Exchange = Object.assign(Object.create(mexc()) as Exchange, {
+      placeOrder: () => {
+        reachedPlace();
+        return new Promise<never>(() => undefined);
+      },
+    });
+    const dead = deps(p, { clock, exchange: dying });
+    void rebalanceOnce(input(p, deadId), dead);
+    await reached;
+
+    // the next schedule (another id) comes after the dead process's lease ran out
+    clock.advance(LEASE_MS + 1_000);
+    const next = await rebalanceOnce(input(p, uniqueId('next')), deps(p, { clock }));
+    expect(next.status).toBe('completed');
+
+    const closed = await dead.ledger.readRun(deadId);
+    expect(closed).toMatchObject({ status: 'failed', reason: 'run.abandoned', attempt: 2 });
+    expect(closed?.error).toMatchObject({ code: 'run.abandoned', retryable: false });
+    // a late Scheduler retry of the dead id reads the closed run back instead of trading
+    const retry = await rebalanceOnce(input(p, deadId), deps(p, { clock }));
+    expect(retry).toMatchObject({ status: 'failed', reason: 'run.abandoned', duplicate: true });
+    expect(ordersOf(await simOrders(), deadId)).toHaveLength(0);
+    expect(events('run.abandoned_closed')).toHaveLength(1);
+  });
+
   it('accept_then_timeout on POST /api/v3/order: the intent turns unknown, then is reconciled to the real order', async () => {
     await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
     await admin(sim, 'POST', '/__sim/faults', {

@@ -12,6 +12,7 @@ import {
   type FinishRunInput,
   type Ledger,
   LedgerUnavailableError,
+  type LockHolder,
   type OrderIntent,
   type PortfolioState,
   type RunRecord,
@@ -32,7 +33,14 @@ import {
   sumQuote,
   weightsOf,
 } from './report';
-import { errorRecord, LeaseLostError, toAppError, UnknownProfileError, UnsettledOrdersError } from './run-errors';
+import {
+  AbandonedRunError,
+  errorRecord,
+  LeaseLostError,
+  toAppError,
+  UnknownProfileError,
+  UnsettledOrdersError,
+} from './run-errors';
 
 /** Everything one claimed attempt works with. */
 interface Run {
@@ -164,6 +172,7 @@ async function runClaimed(run: Run): Promise<RebalanceReport> {
   }
   const partial: Partial<Outcome> = {};
   try {
+    if (lock.previous) await closeAbandoned(run, lock.previous);
     return await finish(run, await underLock(run, partial));
   } catch (error) {
     // Without the ledger nothing can be recorded; the lease and lock expire and a retry resumes.
@@ -178,6 +187,47 @@ async function runClaimed(run: Run): Promise<RebalanceReport> {
       heldLock: true,
     });
   }
+}
+
+/**
+ * The lock we took had run out under another run: its process died or stalled, and unless a
+ * Scheduler retry of that very id comes back, nobody would ever finish it — it would read
+ * `running` forever. It is closed as `failed` (run.abandoned) with what it had traded so far
+ * counted in the day's turnover and cool-down; its unsettled intents are settled by the reconcile
+ * step that follows. A distinct owner keeps our own lock out of that finish.
+ */
+async function closeAbandoned(run: Run, holder: LockHolder): Promise<void> {
+  const { ledger, deps, profile, record, log } = run;
+  const owner = `${deps.owner}/closing`;
+  const taken = await ledger.takeOverRun({ runId: holder.runId, owner, leaseMs: deps.leaseMs });
+  // finished meanwhile, or a retry of it is working again (it then finishes itself)
+  if (taken.outcome !== 'taken') return;
+  const intents = await ledger.listIntents(holder.runId);
+  const error = new AbandonedRunError(holder.runId, record.runId, holder.until);
+  const dryRun = taken.run.dryRun;
+  const traded = !dryRun && intents.some((i) => new Big(i.executedQuantity).gt(0));
+  const report: RebalanceReport = {
+    executionId: holder.runId,
+    profile: profile.id,
+    status: 'failed',
+    reason: error.code,
+    message: error.what,
+    duplicate: false,
+    dryRun,
+    attempt: taken.run.attempt,
+    orders: intents.map(reportOrderFromIntent),
+    error: { code: error.code, message: error.message, retryable: error.retryable },
+  };
+  const finished = await ledger.finishRun({
+    runId: holder.runId,
+    owner,
+    status: 'failed',
+    reason: error.code,
+    report: plainRecord(report),
+    error: errorRecord(error),
+    portfolio: { profileId: profile.id, traded, turnoverNotional: dryRun ? new Big(0) : sumQuote(intents) },
+  });
+  log.warn('run.abandoned_closed', { abandoned: holder.runId, outcome: finished.outcome, orders: intents.length });
 }
 
 /** Steps 6–10 with the portfolio lock held. `partial` collects what is known if a step throws. */

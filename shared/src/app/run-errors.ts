@@ -31,6 +31,20 @@ export class UnsettledOrdersError extends AppError {
   }
 }
 
+/** A run whose process died (or stalled past its lease) and that no retry resumed, closed by the next run of its portfolio. */
+export class AbandonedRunError extends AppError {
+  constructor(runId: string, closedBy: string, leaseUntil: Date) {
+    super({
+      code: 'run.abandoned',
+      what: `run ${runId} stopped before it finished (its lease ran out at ${leaseUntil.toISOString()}) and was closed by run ${closedBy}`,
+      notDone: `run ${runId} sends nothing more; the orders it had written are settled by run ${closedBy}`,
+      todo: `nothing; runs/${closedBy} shows what became of the orders. If runs are abandoned often, look for crashes or timeouts of the function`,
+      retryable: false,
+      metadata: { runId, closedBy },
+    });
+  }
+}
+
 /** Another attempt took the run or the portfolio lock over while this one was about to trade. */
 export class LeaseLostError extends AppError {
   constructor(runId: string, what: string) {

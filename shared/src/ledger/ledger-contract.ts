@@ -273,9 +273,12 @@ export function describeLedgerContract(name: string, setup: LedgerContractSetup)
         expect(adopted.acquired).toBe(true);
         expect(await ledger.releaseLock({ profileId, owner: 'a-attempt-1' })).toMatchObject({ outcome: 'not_owner' });
         clock.advance(LEASE_MS);
+        const expiredUntil = (await ledger.readPortfolio(profileId)).lock?.until;
         expect(await ledger.acquireLock({ profileId, runId: 'run-b', owner: 'b', leaseMs: LEASE_MS })).toEqual({
           acquired: true,
           until: new Date(clock.now().getTime() + LEASE_MS),
+          // the dead holder is named, so the new holder can close its run
+          previous: { runId: 'run-a', owner: 'a-attempt-2', until: expiredUntil },
         });
       });
     });

@@ -202,7 +202,7 @@ export class StoreLedger implements Ledger {
             data: { profile: input.profileId, lock: { runId: input.runId, owner: input.owner, until }, updatedAt: now },
           },
         ],
-        result: { acquired: true, until },
+        result: { acquired: true, until, ...(held && held.runId !== input.runId ? { previous: held } : {}) },
       };
     });
   }

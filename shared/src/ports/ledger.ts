@@ -176,7 +176,14 @@ export interface AcquireLockInput {
   leaseMs: number;
 }
 
-export type AcquireLockResult = { acquired: true; until: Date } | { acquired: false; holder: LockHolder };
+export type AcquireLockResult =
+  | {
+      acquired: true;
+      until: Date;
+      /** the lock of another run this one replaced because its lease had run out (that run's process died or stalled) */
+      previous?: LockHolder;
+    }
+  | { acquired: false; holder: LockHolder };
 
 export interface ReleaseLockInput {
   profileId: string;
