@@ -1,8 +1,9 @@
-import { AppError } from '../errors/app-error';
+import type { OrderState } from '../domain/market';
+import type { AppError } from '../errors/app-error';
 import type { Logger } from '../observability/logger';
 import type { Exchange, NewOrder } from '../ports/exchange';
 import type { Ledger, OrderIntent } from '../ports/ledger';
-import { updateFromState } from './order-outcome';
+import { isOrderRefusal, updateFromState } from './order-outcome';
 import { errorRecord, toAppError, UnsettledOrdersError } from './run-errors';
 
 export interface ExecuteContext {
@@ -18,11 +19,6 @@ export interface ExecuteResult {
   ordersPlaced: number;
   /** why execution stopped early (a rejection, or an outcome that stayed unknown); null when all went */
   failure: AppError | null;
-}
-
-/** Only an answer that says the order may exist is ambiguous; every other error is a refusal. */
-function mayHaveBeenPlaced(error: unknown): boolean {
-  return !(error instanceof AppError) || error.code === 'exchange.unknown_outcome';
 }
 
 /**
@@ -60,28 +56,15 @@ export async function executeOrders(
       );
       continue;
     }
-    await ledger.updateIntent({ runId, clientOrderId: intent.clientOrderId, status: 'submitted' });
+    const submitted = await ledger.updateIntent({ runId, clientOrderId: intent.clientOrderId, status: 'submitted' });
+    let state: OrderState | null = null;
     try {
-      const state = await exchange.placeOrder(order);
-      ordersPlaced += 1;
-      const updated = await ledger.updateIntent(await updateFromState(intent, state, exchange, logger));
-      logger.info('order.placed', {
-        clientOrderId: intent.clientOrderId,
-        orderId: updated.orderId,
-        symbol: intent.symbol,
-        side: intent.side,
-        type: intent.type,
-        quantity: intent.quantity,
-        price: intent.price,
-        status: updated.status,
-        executedQuantity: updated.executedQuantity,
-        executedQuote: updated.executedQuote,
-      });
-      done.push(updated);
-      continue;
+      state = await exchange.placeOrder(order);
     } catch (error) {
+      // Only the exchange call is judged here: a definite refusal ends the intent `rejected`;
+      // anything else may hide an accepted order, so it turns `unknown` and is queried.
       const appError = toAppError('placing an order', error);
-      if (!mayHaveBeenPlaced(error)) {
+      if (isOrderRefusal(error)) {
         logger.warn('order.rejected', {
           clientOrderId: intent.clientOrderId,
           code: appError.code,
@@ -105,6 +88,37 @@ export async function executeOrders(
         error: { code: appError.code, message: appError.message },
       });
       logger.warn('order.unknown', { clientOrderId: intent.clientOrderId, symbol: intent.symbol, code: appError.code });
+    }
+    if (state) {
+      ordersPlaced += 1;
+      try {
+        const updated = await ledger.updateIntent(await updateFromState(intent, state, exchange, logger));
+        logger.info('order.placed', {
+          clientOrderId: intent.clientOrderId,
+          orderId: updated.orderId,
+          symbol: intent.symbol,
+          side: intent.side,
+          type: intent.type,
+          quantity: intent.quantity,
+          price: intent.price,
+          status: updated.status,
+          executedQuantity: updated.executedQuantity,
+          executedQuote: updated.executedQuote,
+        });
+        done.push(updated);
+      } catch (error) {
+        // The exchange took the order; only recording its answer failed. The intent stays
+        // `submitted` (written before the send), so the next run queries it by client order id.
+        // It is never `rejected`: a live order must not be forgotten and planned again.
+        logger.warn('order.unrecorded', {
+          clientOrderId: intent.clientOrderId,
+          orderId: state.orderId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        failure = new UnsettledOrdersError([intent.clientOrderId], error);
+        done.push({ ...submitted, orderId: state.orderId, exchangeStatus: state.status });
+      }
+      continue;
     }
     // The outcome is unknown: ask the exchange before anything else happens.
     try {

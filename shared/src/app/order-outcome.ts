@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import type { OrderState } from '../domain/market';
+import { AppError } from '../errors/app-error';
 import type { Logger } from '../observability/logger';
 import type { Exchange } from '../ports/exchange';
 import type { IntentStatus, OrderIntent, UpdateIntentInput } from '../ports/ledger';
@@ -17,6 +18,31 @@ export function intentStatusOf(state: OrderState): IntentStatus {
     case 'CANCELED':
       return state.executedQuantity.gt(0) ? 'partially_filled' : 'canceled';
   }
+}
+
+/**
+ * Exchange error codes that are a definite "no": the exchange answered and did not take the order
+ * (or the adapter refused to send it). Anything else from placeOrder — an unknown outcome, a
+ * transport failure, a malformed answer, an error that is not the exchange's at all — may hide an
+ * accepted order, so its intent must stay queryable, never `rejected`.
+ */
+const REFUSAL_CODES: ReadonlySet<string> = new Set([
+  'exchange.auth',
+  'exchange.rate_limited',
+  'exchange.ip_banned',
+  'exchange.insufficient_balance',
+  'exchange.invalid_order',
+  'exchange.bad_symbol',
+  'exchange.trading_suspended',
+  'exchange.clock_skew',
+  'exchange.bad_request',
+  'exchange.rejected',
+  'exchange.send_deadline_passed',
+]);
+
+/** True only for an error of the exchange call itself that says the order was not placed. */
+export function isOrderRefusal(error: unknown): error is AppError {
+  return error instanceof AppError && REFUSAL_CODES.has(error.code);
 }
 
 export function isWorking(state: OrderState): boolean {

@@ -1,0 +1,64 @@
+import { parseProfile } from '../../domain/profile';
+import { createLogger } from '../../observability/logger';
+import type { Clock } from '../../ports/clock';
+import type { Exchange } from '../../ports/exchange';
+import { type Ledger, LedgerUnavailableError, type UpdateIntentInput } from '../../ports/ledger';
+import type { RebalanceDeps, RebalanceInput } from '../contract';
+
+/** A clock a test moves by hand; the ledger, the use case and the fake exchange share it. */
+export class ManualClock implements Clock {
+  constructor(public ms: number) {}
+  now(): Date {
+    return new Date(this.ms);
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+export const TEST_LEASE_MS = 300_000;
+
+export interface TestDeps extends RebalanceDeps {
+  /** parsed log lines of this deps' logger */
+  lines: Record<string, unknown>[];
+}
+
+/** RebalanceDeps for one process attempt over a given exchange and ledger, profile `default`. */
+export function testDeps(
+  exchange: Exchange,
+  ledger: Ledger,
+  clock: Clock,
+  options: { knobs?: Record<string, unknown>; owner?: string; liveTrading?: boolean; profileId?: string } = {},
+): TestDeps {
+  const profileId = options.profileId ?? 'default';
+  const lines: Record<string, unknown>[] = [];
+  const profile = parseProfile(profileId, { maxPriceMoveBps: null, ...options.knobs });
+  return {
+    exchange,
+    ledger,
+    clock,
+    logger: createLogger('debug', (line) => lines.push(JSON.parse(line) as Record<string, unknown>)),
+    profiles: { [profileId]: profile },
+    liveTrading: options.liveTrading ?? true,
+    owner: options.owner ?? 'instance-1',
+    leaseMs: TEST_LEASE_MS,
+    lines,
+  };
+}
+
+export function runInput(executionId: string, profileId = 'default', dryRun = false): RebalanceInput {
+  return { executionId, profileId, dryRun, trigger: { kind: 'scheduler' } };
+}
+
+/** The same ledger, except that updateIntent fails (as Firestore does on a blip) when `fails` says so. */
+export function flakyLedger(inner: Ledger, fails: (input: UpdateIntentInput) => boolean): Ledger {
+  const wrapper: Ledger = Object.create(inner) as Ledger;
+  wrapper.scope = () => wrapper;
+  wrapper.updateIntent = (input) => {
+    if (fails(input)) {
+      return Promise.reject(new LedgerUnavailableError('update the order intent', new Error('4 DEADLINE_EXCEEDED')));
+    }
+    return inner.updateIntent(input);
+  };
+  return wrapper;
+}
