@@ -29,6 +29,11 @@ export interface RebalanceDeps {
   owner: string;
   /** run lease and portfolio lock duration */
   leaseMs: number;
+  /**
+   * in-process budget for sending orders, ms from the start of the run (default 60000, well below
+   * the function timeout): no order is signed after it, whatever the lease says
+   */
+  sendDeadlineMs?: number;
   /** exchange calls made so far (the adapter's counter), for per-run metrics */
   exchangeCalls?: () => number;
 }

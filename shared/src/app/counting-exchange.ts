@@ -19,6 +19,7 @@ export function countingExchange(inner: Exchange): CountingExchange {
     };
   };
   const exchange: Exchange = {
+    ...(inner.recvWindowMs !== undefined ? { recvWindowMs: inner.recvWindowMs } : {}),
     serverTime: count(() => inner.serverTime()),
     symbolRules: count((symbols) => inner.symbolRules(symbols)),
     apiTradableSymbols: count(() => inner.apiTradableSymbols()),

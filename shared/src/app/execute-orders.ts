@@ -1,15 +1,23 @@
 import type { OrderState } from '../domain/market';
 import type { AppError } from '../errors/app-error';
 import type { Logger } from '../observability/logger';
+import type { Clock } from '../ports/clock';
 import type { Exchange, NewOrder } from '../ports/exchange';
 import type { Ledger, OrderIntent } from '../ports/ledger';
 import { isOrderRefusal, updateFromState } from './order-outcome';
-import { errorRecord, toAppError, UnsettledOrdersError } from './run-errors';
+import { errorRecord, LeaseLostError, SendDeadlineError, toAppError, UnsettledOrdersError } from './run-errors';
+import { SEND_WINDOW_MS } from './send-window';
 
 export interface ExecuteContext {
   ledger: Ledger;
   exchange: Exchange;
   logger: Logger;
+  clock: Clock;
+  /** this attempt: only while it holds the run lease and the portfolio lock may an intent be submitted */
+  owner: string;
+  profileId: string;
+  /** in-process deadline: no order is signed after it */
+  deadline: Date;
 }
 
 export interface ExecuteResult {
@@ -24,7 +32,9 @@ export interface ExecuteResult {
 /**
  * DESIGN §4.10. Sells go first so a buy can spend what they freed. Each intent is marked
  * `submitted` before its order leaves, so a crash between the two leaves a trace the next run
- * queries. An ambiguous answer (timeout, 5xx, dropped connection) marks it `unknown` and the order
+ * queries. That mark is conditional (the intent still `pending`, this attempt still holding a live
+ * run lease and portfolio lock) and carries a `sendBy` a few seconds ahead, checked again right
+ * before the request is signed: a process that stalls past it never sends the order late. An ambiguous answer (timeout, 5xx, dropped connection) marks it `unknown` and the order
  * is queried by client order id at once — never sent again. A refusal or an outcome that stays
  * unknown stops the rest: their intents end `absent` with the reason, since they were never sent.
  */
@@ -34,7 +44,7 @@ export async function executeOrders(
   orders: ReadonlyMap<string, NewOrder>,
   ctx: ExecuteContext,
 ): Promise<ExecuteResult> {
-  const { ledger, exchange, logger } = ctx;
+  const { ledger, exchange, logger, clock } = ctx;
   const queue = [...intents].sort((a, b) => (a.side === b.side ? a.leg - b.leg : a.side === 'SELL' ? -1 : 1));
   const done: OrderIntent[] = [];
   let ordersPlaced = 0;
@@ -42,24 +52,39 @@ export async function executeOrders(
 
   for (const intent of queue) {
     const order = orders.get(intent.clientOrderId);
+    if (!failure && order && clock.now() > ctx.deadline) failure = new SendDeadlineError(runId, ctx.deadline);
     if (failure || !order) {
-      done.push(
-        await ledger.updateIntent({
-          runId,
-          clientOrderId: intent.clientOrderId,
-          status: 'absent',
-          error: {
-            code: 'order.not_sent',
-            message: failure ? `not sent: an earlier order of this run failed (${failure.code})` : 'not sent: no order',
-          },
-        }),
-      );
+      done.push(await notSent(ledger, runId, intent, failure));
       continue;
     }
-    const submitted = await ledger.updateIntent({ runId, clientOrderId: intent.clientOrderId, status: 'submitted' });
+    const sendBy = new Date(Math.min(clock.now().getTime() + SEND_WINDOW_MS, ctx.deadline.getTime()));
+    const submit = await ledger.submitIntent({
+      runId,
+      clientOrderId: intent.clientOrderId,
+      profileId: ctx.profileId,
+      owner: ctx.owner,
+      sendBy,
+    });
+    if (submit.outcome === 'refused') {
+      // Another attempt owns the portfolio now (this one stalled past its lease): it settles the intents.
+      logger.warn('order.not_submitted', { clientOrderId: intent.clientOrderId, reason: submit.reason });
+      failure = new LeaseLostError(
+        runId,
+        `the order intent ${intent.clientOrderId} could not be submitted (${submit.reason})`,
+      );
+      done.push(submit.intent);
+      continue;
+    }
+    const submitted = submit.intent;
+    if (clock.now() > sendBy) {
+      // stalled between the ledger and the request: the order is not sent late
+      failure = new SendDeadlineError(runId, sendBy);
+      done.push(await notSent(ledger, runId, submitted, failure, 'submitted'));
+      continue;
+    }
     let state: OrderState | null = null;
     try {
-      state = await exchange.placeOrder(order);
+      state = await exchange.placeOrder({ ...order, sendBy });
     } catch (error) {
       // Only the exchange call is judged here: a definite refusal ends the intent `rejected`;
       // anything else may hide an accepted order, so it turns `unknown` and is queried.
@@ -76,6 +101,8 @@ export async function executeOrders(
             clientOrderId: intent.clientOrderId,
             status: 'rejected',
             error: errorRecord(appError),
+            // the reconciler of a newer run may already have declared it absent
+            onlyFrom: ['submitted'],
           }),
         );
         failure = appError;
@@ -154,4 +181,26 @@ export async function executeOrders(
     }
   }
   return { intents: done.sort((a, b) => a.leg - b.leg), ordersPlaced, failure };
+}
+
+/** An intent this attempt did not send ends `absent`, unless another writer moved it on meanwhile. */
+function notSent(
+  ledger: Ledger,
+  runId: string,
+  intent: OrderIntent,
+  failure: AppError | null,
+  from: 'pending' | 'submitted' = 'pending',
+): Promise<OrderIntent> {
+  return ledger.updateIntent({
+    runId,
+    clientOrderId: intent.clientOrderId,
+    status: 'absent',
+    onlyFrom: [from],
+    error: {
+      code: 'order.not_sent',
+      message: failure
+        ? `not sent: ${failure.code === 'run.send_deadline' ? 'the send deadline passed' : `an earlier order of this run failed (${failure.code})`}`
+        : 'not sent: no order',
+    },
+  });
 }

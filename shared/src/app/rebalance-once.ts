@@ -12,7 +12,6 @@ import {
   type FinishRunInput,
   type Ledger,
   LedgerUnavailableError,
-  type LockHolder,
   type OrderIntent,
   type PortfolioState,
   type RunRecord,
@@ -41,6 +40,7 @@ import {
   UnknownProfileError,
   UnsettledOrdersError,
 } from './run-errors';
+import { DEFAULT_RECV_WINDOW_MS, DEFAULT_SEND_DEADLINE_MS } from './send-window';
 
 /** Everything one claimed attempt works with. */
 interface Run {
@@ -172,7 +172,7 @@ async function runClaimed(run: Run): Promise<RebalanceReport> {
   }
   const partial: Partial<Outcome> = {};
   try {
-    if (lock.previous) await closeAbandoned(run, lock.previous);
+    for (const runId of lock.abandoned ?? []) await closeAbandoned(run, runId);
     return await finish(run, await underLock(run, partial));
   } catch (error) {
     // Without the ledger nothing can be recorded; the lease and lock expire and a retry resumes.
@@ -190,24 +190,25 @@ async function runClaimed(run: Run): Promise<RebalanceReport> {
 }
 
 /**
- * The lock we took had run out under another run: its process died or stalled, and unless a
+ * A run of this portfolio whose lease ran out unfinished (it held the lock we just took, or died
+ * between its claim and the lock): its process died or stalled, and unless a
  * Scheduler retry of that very id comes back, nobody would ever finish it — it would read
  * `running` forever. It is closed as `failed` (run.abandoned) with what it had traded so far
  * counted in the day's turnover and cool-down; its unsettled intents are settled by the reconcile
  * step that follows. A distinct owner keeps our own lock out of that finish.
  */
-async function closeAbandoned(run: Run, holder: LockHolder): Promise<void> {
+async function closeAbandoned(run: Run, abandonedId: string): Promise<void> {
   const { ledger, deps, profile, record, log } = run;
   const owner = `${deps.owner}/closing`;
-  const taken = await ledger.takeOverRun({ runId: holder.runId, owner, leaseMs: deps.leaseMs });
+  const taken = await ledger.takeOverRun({ runId: abandonedId, owner, leaseMs: deps.leaseMs });
   // finished meanwhile, or a retry of it is working again (it then finishes itself)
   if (taken.outcome !== 'taken') return;
-  const intents = await ledger.listIntents(holder.runId);
-  const error = new AbandonedRunError(holder.runId, record.runId, holder.until);
+  const intents = await ledger.listIntents(abandonedId);
+  const error = new AbandonedRunError(abandonedId, record.runId);
   const dryRun = taken.run.dryRun;
   const traded = !dryRun && intents.some((i) => new Big(i.executedQuantity).gt(0));
   const report: RebalanceReport = {
-    executionId: holder.runId,
+    executionId: abandonedId,
     profile: profile.id,
     status: 'failed',
     reason: error.code,
@@ -219,7 +220,7 @@ async function closeAbandoned(run: Run, holder: LockHolder): Promise<void> {
     error: { code: error.code, message: error.message, retryable: error.retryable },
   };
   const finished = await ledger.finishRun({
-    runId: holder.runId,
+    runId: abandonedId,
     owner,
     status: 'failed',
     reason: error.code,
@@ -227,19 +228,30 @@ async function closeAbandoned(run: Run, holder: LockHolder): Promise<void> {
     error: errorRecord(error),
     portfolio: { profileId: profile.id, traded, turnoverNotional: dryRun ? new Big(0) : sumQuote(intents) },
   });
-  log.warn('run.abandoned_closed', { abandoned: holder.runId, outcome: finished.outcome, orders: intents.length });
+  log.warn('run.abandoned_closed', { abandoned: abandonedId, outcome: finished.outcome, orders: intents.length });
 }
 
 /** Steps 6–10 with the portfolio lock held. `partial` collects what is known if a step throws. */
 async function underLock(run: Run, partial: Partial<Outcome>): Promise<Outcome> {
   const { ledger, exchange, profile, record, deps, log } = run;
 
-  const reconciled = await reconcileIntents({ ledger, exchange, profile, now: deps.clock.now(), logger: log });
+  const recvWindowMs = deps.exchange.recvWindowMs ?? DEFAULT_RECV_WINDOW_MS;
+  const reconciled = await reconcileIntents({
+    ledger,
+    exchange,
+    profile,
+    now: deps.clock.now(),
+    logger: log,
+    recvWindowMs,
+  });
   partial.reconciled = reconciled.settled;
   if (reconciled.unsettled.length > 0) {
     const error = new UnsettledOrdersError(
       reconciled.unsettled.map((i) => i.clientOrderId),
       reconciled.error ?? undefined,
+      reconciled.error instanceof UnsettledOrdersError
+        ? 'the exchange could not be asked, or does not show them yet and they were sent too recently to be sure they never will'
+        : undefined,
     );
     return {
       status: 'failed',
@@ -315,6 +327,10 @@ async function underLock(run: Run, partial: Partial<Outcome>): Promise<Outcome> 
     ledger,
     exchange,
     logger: log,
+    clock: deps.clock,
+    owner: deps.owner,
+    profileId: profile.id,
+    deadline: new Date(run.startedMs + (deps.sendDeadlineMs ?? DEFAULT_SEND_DEADLINE_MS)),
   });
   partial.intents = executed.intents;
   partial.ordersPlaced = executed.ordersPlaced;

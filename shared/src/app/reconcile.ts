@@ -4,7 +4,8 @@ import type { Logger } from '../observability/logger';
 import type { Exchange } from '../ports/exchange';
 import type { Ledger, OrderIntent } from '../ports/ledger';
 import { isWorking, updateFromState } from './order-outcome';
-import { toAppError } from './run-errors';
+import { toAppError, UnsettledOrdersError } from './run-errors';
+import { absentAfter, mayDeclareAbsent } from './send-window';
 
 export interface ReconcileResult {
   /** intents this step changed, as they are now */
@@ -23,14 +24,17 @@ export interface ReconcileContext {
   profile: StrategyProfile;
   now: Date;
   logger: Logger;
+  /** the exchange's recvWindow, ms (see send-window.ts) */
+  recvWindowMs: number;
 }
 
 /**
  * DESIGN §4.6: every intent of the profile not yet settled (from any run, this one included when it
- * was taken over) is looked up by its client order id. The exchange's answer is the truth: not found
- * → `absent` (it never got there; the adapter has already asked again for a moment, as an accepted
- * order can take a moment to show); a resting order older than orderTtl is cancelled; fills and fees
- * are recorded. An intent whose lookup fails stays as it was and blocks planning.
+ * was taken over) is looked up by its client order id. The exchange's answer is the truth: fills
+ * and fees are recorded, a resting order older than orderTtl is cancelled. "Not found" becomes
+ * `absent` only once it is final (send-window.ts: a pending intent at once, a sent one after
+ * sendBy + recvWindow + margin), and only if the intent still has the status read here; before
+ * that, and when the lookup fails, the intent stays as it was and blocks planning.
  */
 export async function reconcileIntents(ctx: ReconcileContext): Promise<ReconcileResult> {
   const { ledger, exchange, profile, logger } = ctx;
@@ -65,17 +69,39 @@ export async function reconcileIntents(ctx: ReconcileContext): Promise<Reconcile
         });
       }
     }
+    if (!state && !mayDeclareAbsent(intent, ctx.now, ctx.recvWindowMs)) {
+      // Sent a moment ago: it may still arrive or become visible. Ask again next run.
+      logger.warn('intent.not_visible_yet', {
+        clientOrderId: intent.clientOrderId,
+        runId: intent.runId,
+        status: intent.status,
+        absentAfter: absentAfter(intent, ctx.recvWindowMs)?.toISOString() ?? null,
+      });
+      result.unsettled.push(intent);
+      result.error ??= new UnsettledOrdersError(
+        [intent.clientOrderId],
+        undefined,
+        'the exchange does not show it yet, and it was sent too recently to be sure it never will',
+      );
+      continue;
+    }
     const updated = state
       ? await ledger.updateIntent(await updateFromState(intent, state, exchange, logger))
       : await ledger.updateIntent({
           runId: intent.runId,
           clientOrderId: intent.clientOrderId,
           status: 'absent',
+          onlyFrom: [intent.status],
           error: {
             code: 'order.absent',
-            message: `the exchange does not know client order id ${intent.clientOrderId}: the order was never placed`,
+            message: `the exchange does not know client order id ${intent.clientOrderId}, and it can no longer arrive: the order was never placed`,
           },
         });
+    if (updated.status === 'pending' || updated.status === 'submitted' || updated.status === 'unknown') {
+      // another writer moved the intent on since it was read: the next run looks again
+      result.unsettled.push(updated);
+      continue;
+    }
     logger.info('intent.reconciled', {
       clientOrderId: intent.clientOrderId,
       runId: intent.runId,

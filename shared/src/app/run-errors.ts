@@ -18,10 +18,10 @@ export class UnknownProfileError extends AppError {
  * is planned on top of an order whose outcome is unknown; the next trigger queries them again.
  */
 export class UnsettledOrdersError extends AppError {
-  constructor(clientOrderIds: readonly string[], cause?: unknown) {
+  constructor(clientOrderIds: readonly string[], cause?: unknown, why = 'the exchange could not be asked') {
     super({
       code: 'run.unsettled_orders',
-      what: `the outcome of order(s) ${clientOrderIds.join(', ')} is still unknown: the exchange could not be asked`,
+      what: `the outcome of order(s) ${clientOrderIds.join(', ')} is still unknown: ${why}`,
       notDone: 'no new order was planned or sent while an earlier order may still be live',
       todo: 'nothing, if the next run settles them (it queries them first); if this repeats, check the orders on MEXC by client order id and the exchange status',
       retryable: true,
@@ -33,10 +33,10 @@ export class UnsettledOrdersError extends AppError {
 
 /** A run whose process died (or stalled past its lease) and that no retry resumed, closed by the next run of its portfolio. */
 export class AbandonedRunError extends AppError {
-  constructor(runId: string, closedBy: string, leaseUntil: Date) {
+  constructor(runId: string, closedBy: string) {
     super({
       code: 'run.abandoned',
-      what: `run ${runId} stopped before it finished (its lease ran out at ${leaseUntil.toISOString()}) and was closed by run ${closedBy}`,
+      what: `run ${runId} stopped before it finished (its lease ran out) and was closed by run ${closedBy}`,
       notDone: `run ${runId} sends nothing more; the orders it had written are settled by run ${closedBy}`,
       todo: `nothing; runs/${closedBy} shows what became of the orders. If runs are abandoned often, look for crashes or timeouts of the function`,
       retryable: false,
@@ -53,6 +53,20 @@ export class LeaseLostError extends AppError {
       what: `run ${runId} lost its lease: ${what}`,
       notDone: 'no order was sent by this attempt; its written intents are settled by the attempt that holds the lease',
       todo: 'nothing; if it happens often, raise the lease duration above the longest run',
+      retryable: true,
+      metadata: { runId },
+    });
+  }
+}
+
+/** The run used up its in-process budget for sending orders (a slow or throttled process). */
+export class SendDeadlineError extends AppError {
+  constructor(runId: string, deadline: Date) {
+    super({
+      code: 'run.send_deadline',
+      what: `run ${runId} reached its send deadline ${deadline.toISOString()} before all its orders went out`,
+      notDone: 'the remaining orders were not sent; they end absent ("not sent")',
+      todo: 'nothing; the next trigger plans again from fresh prices. If it repeats, look for slow exchange or ledger calls',
       retryable: true,
       metadata: { runId },
     });

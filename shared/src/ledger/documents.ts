@@ -181,6 +181,7 @@ const intentDoc = v.object({
   executedQuote: v.nullish(decimalString, '0'),
   fees: v.nullish(v.record(v.string(), decimalString), {}),
   error: nullableRecord,
+  sendBy: nullableDate,
   createdAt: v.date(),
   updatedAt: v.date(),
   expireAt: v.date(),

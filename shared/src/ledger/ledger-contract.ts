@@ -273,12 +273,11 @@ export function describeLedgerContract(name: string, setup: LedgerContractSetup)
         expect(adopted.acquired).toBe(true);
         expect(await ledger.releaseLock({ profileId, owner: 'a-attempt-1' })).toMatchObject({ outcome: 'not_owner' });
         clock.advance(LEASE_MS);
-        const expiredUntil = (await ledger.readPortfolio(profileId)).lock?.until;
         expect(await ledger.acquireLock({ profileId, runId: 'run-b', owner: 'b', leaseMs: LEASE_MS })).toEqual({
           acquired: true,
           until: new Date(clock.now().getTime() + LEASE_MS),
           // the dead holder is named, so the new holder can close its run
-          previous: { runId: 'run-a', owner: 'a-attempt-2', until: expiredUntil },
+          abandoned: ['run-a'],
         });
       });
     });
@@ -555,6 +554,95 @@ export function describeLedgerContract(name: string, setup: LedgerContractSetup)
           }),
         ).toMatchObject({ outcome: 'lease_lost', run: { attempt: 2 } });
         expect(await ledger.readPortfolio(profileId)).toEqual(before);
+      });
+    });
+
+    describe('conditional transitions (a stalled attempt can never send late)', () => {
+      async function pendingIntent() {
+        const runId = uniqueId('run');
+        const profileId = uniqueId('pf');
+        const { owner } = await claim(runId, profileId);
+        expect((await ledger.acquireLock({ profileId, runId, owner, leaseMs: LEASE_MS })).acquired).toBe(true);
+        const clientOrderId = `${runId.slice(-8)}s`;
+        await ledger.writeIntents({ runId, profileId, attempt: 1, intents: [{ leg: 0, order: order(clientOrderId) }] });
+        return { runId, profileId, owner, clientOrderId };
+      }
+
+      it('regression: a stalled attempt cannot submit after its lease expired — pending→submitted needs a live run lease and lock', async () => {
+        const a = await pendingIntent();
+        const sendBy = new Date(clock.now().getTime() + 5_000);
+        const ok = await ledger.submitIntent({ ...a, sendBy });
+        expect(ok).toMatchObject({ outcome: 'submitted', intent: { status: 'submitted', sendBy } });
+        expect((await ledger.listIntents(a.runId))[0]?.sendBy).toEqual(sendBy);
+        // submitted once: a second submit is refused
+        expect(await other.submitIntent({ ...a, sendBy })).toMatchObject({
+          outcome: 'refused',
+          reason: 'not_pending',
+          intent: { status: 'submitted' },
+        });
+
+        // the lease ran out and nobody took over yet: still refused
+        const b = await pendingIntent();
+        clock.advance(LEASE_MS + 1);
+        expect(await ledger.submitIntent({ ...b, sendBy: clock.now() })).toMatchObject({
+          outcome: 'refused',
+          reason: 'lease_lost',
+          intent: { status: 'pending', sendBy: null },
+        });
+        // another owner never submits someone else's intent
+        const c = await pendingIntent();
+        expect(await other.submitIntent({ ...c, owner: 'intruder', sendBy: clock.now() })).toMatchObject({
+          outcome: 'refused',
+          reason: 'lease_lost',
+        });
+        // the run lease is live but the portfolio lock went to another run
+        const d = await pendingIntent();
+        await other.releaseLock({ profileId: d.profileId, owner: d.owner });
+        await other.acquireLock({ profileId: d.profileId, runId: 'thief', owner: 'thief', leaseMs: LEASE_MS });
+        expect(await ledger.submitIntent({ ...d, sendBy: clock.now() })).toMatchObject({
+          outcome: 'refused',
+          reason: 'lease_lost',
+        });
+      });
+
+      it('regression: updateIntent with onlyFrom writes nothing when the intent moved on', async () => {
+        const a = await pendingIntent();
+        await ledger.submitIntent({ ...a, sendBy: clock.now() });
+        const moved = await ledger.updateIntent({
+          runId: a.runId,
+          clientOrderId: a.clientOrderId,
+          status: 'absent',
+          onlyFrom: ['pending'],
+        });
+        expect(moved.status).toBe('submitted');
+        expect(Object.keys((await ledger.readPortfolio(a.profileId)).openIntents)).toEqual([a.clientOrderId]);
+        const absent = await other.updateIntent({
+          runId: a.runId,
+          clientOrderId: a.clientOrderId,
+          status: 'absent',
+          onlyFrom: ['submitted', 'unknown'],
+        });
+        expect(absent.status).toBe('absent');
+        expect((await ledger.readPortfolio(a.profileId)).openIntents).toEqual({});
+      });
+
+      it('regression: an expired lease is lost in extendLease and finishRun even before anyone takes it over', async () => {
+        const a = await pendingIntent();
+        clock.advance(LEASE_MS + 1);
+        expect(
+          await ledger.extendLease({ runId: a.runId, owner: a.owner, leaseMs: LEASE_MS, profileId: a.profileId }),
+        ).toMatchObject({ run: 'lost', lock: 'lost' });
+        expect(
+          await ledger.finishRun({
+            runId: a.runId,
+            owner: a.owner,
+            status: 'completed',
+            report: {},
+            portfolio: { profileId: a.profileId, traded: true, turnoverNotional: '10' },
+          }),
+        ).toMatchObject({ outcome: 'lease_lost' });
+        expect((await ledger.readRun(a.runId))?.status).toBe('running');
+        expect((await ledger.readPortfolio(a.profileId)).turnover).toBeNull();
       });
     });
 

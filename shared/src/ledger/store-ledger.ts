@@ -13,6 +13,7 @@ import {
   type Ledger,
   LedgerStateError,
   LedgerUnavailableError,
+  type LockHolder,
   type OrderIntent,
   type PortfolioState,
   type RecordSnapshotInput,
@@ -21,6 +22,8 @@ import {
   type ReleaseLockResult,
   type RunRecord,
   type StoredRecord,
+  type SubmitIntentInput,
+  type SubmitIntentResult,
   type TakeOverInput,
   type TakeOverResult,
   type UpdateIntentInput,
@@ -126,7 +129,27 @@ export class StoreLedger implements Ledger {
       error: null,
       expireAt: this.expireAt(now),
     };
-    const created = await this.guard('claim the run', () => this.store.create(path, doc, this.trips));
+    // The claim is also noted on the portfolio, so that if this process dies before it takes the
+    // lock, the next run of the portfolio still finds the run and closes it (see acquireLock).
+    const claimNote: MergeRecord = {
+      profile: input.profileId,
+      claims: { [input.runId]: leaseUntil(now, input.leaseMs) },
+    };
+    const created = await this.guard('claim the run', async () => {
+      try {
+        await this.store.commit(
+          [
+            { op: 'create', path, data: doc },
+            { op: 'merge', path: paths.portfolio(input.profileId), data: claimNote },
+          ],
+          this.trips,
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof DocAlreadyExistsError) return false;
+        throw error;
+      }
+    });
     if (created) return { outcome: 'claimed', run: parseRun(path, doc) };
     const existing = await this.guard('read the existing run', () => this.store.get(path, this.trips));
     if (!existing) {
@@ -152,8 +175,12 @@ export class StoreLedger implements Ledger {
         takenOverAt: now,
       };
       const merged = deepMerge(data, patch as MergeRecord);
+      const claimNote: MergeRecord = { claims: { [run.runId]: leaseUntil(now, input.leaseMs) } };
       return {
-        writes: [{ op: 'merge', path, data: patch }],
+        writes: [
+          { op: 'merge', path, data: patch },
+          { op: 'merge', path: paths.portfolio(checkId('profile id', run.profileId)), data: claimNote },
+        ],
         result: { outcome: 'taken', run: parseRun(path, merged) },
       };
     });
@@ -168,12 +195,13 @@ export class StoreLedger implements Ledger {
       const writes: DocWrite[] = [];
       const runData = await read(runPath);
       const run = runData ? parseRun(runPath, runData) : null;
-      const ownsRun = run?.status === 'running' && run.lease?.owner === input.owner;
+      // An expired lease is lost even if nobody took it yet: a takeover may land at any moment.
+      const ownsRun = run !== null && holdsRunLease(run, input.owner, now);
       if (ownsRun) writes.push({ op: 'merge', path: runPath, data: { lease: { owner: input.owner, until } } });
       let lock: ExtendLeaseResult['lock'] = 'not_requested';
       if (portfolioPath && input.profileId) {
         const portfolio = parsePortfolio(input.profileId, await read(portfolioPath));
-        const ownsLock = ownsRun && portfolio.lock?.owner === input.owner;
+        const ownsLock = ownsRun && portfolio.lock?.owner === input.owner && portfolio.lock.until > now;
         if (ownsLock) writes.push({ op: 'merge', path: portfolioPath, data: { lock: { until } } });
         lock = ownsLock ? 'extended' : 'lost';
       }
@@ -186,7 +214,8 @@ export class StoreLedger implements Ledger {
     checkId('run id', input.runId);
     return this.transact<AcquireLockResult>('take the portfolio lock', async (read) => {
       const now = this.now();
-      const portfolio = parsePortfolio(input.profileId, await read(path));
+      const data = await read(path);
+      const portfolio = parsePortfolio(input.profileId, data);
       const held = portfolio.lock;
       // A later attempt of the same run adopts its predecessor's lock: the run takeover already
       // proved that attempt dead, and waiting for its lock would skip the very run that must resume.
@@ -202,7 +231,7 @@ export class StoreLedger implements Ledger {
             data: { profile: input.profileId, lock: { runId: input.runId, owner: input.owner, until }, updatedAt: now },
           },
         ],
-        result: { acquired: true, until, ...(held && held.runId !== input.runId ? { previous: held } : {}) },
+        result: { acquired: true, until, ...abandonedRuns(data, held, input.runId, now) },
       };
     });
   }
@@ -261,6 +290,7 @@ export class StoreLedger implements Ledger {
         executedQuote: '0',
         fees: {},
         error: null,
+        sendBy: null,
         createdAt: now,
         updatedAt: now,
         expireAt: this.expireAt(now),
@@ -287,16 +317,9 @@ export class StoreLedger implements Ledger {
     return this.transact<OrderIntent>('update the order intent', async (read) => {
       const now = this.now();
       const data = await read(path);
-      if (!data) {
-        throw new LedgerStateError({
-          code: 'ledger.intent_not_found',
-          what: `order intent ${path} does not exist`,
-          notDone: 'the exchange outcome of this order was not recorded',
-          todo: 'write intents ahead with writeIntents before placing orders; check the run id and client order id',
-          metadata: { runId: input.runId, clientOrderId: input.clientOrderId },
-        });
-      }
+      if (!data) throw intentNotFound(path, input.runId, input.clientOrderId);
       const current = parseIntent(path, data);
+      if (input.onlyFrom && !input.onlyFrom.includes(current.status)) return { writes: [], result: current };
       const patch: MergeRecord = { status: input.status, updatedAt: now };
       if (input.orderId !== undefined) patch.orderId = input.orderId;
       if (input.exchangeStatus !== undefined) patch.exchangeStatus = input.exchangeStatus;
@@ -314,6 +337,36 @@ export class StoreLedger implements Ledger {
           { op: 'merge', path: portfolioPath, data: { profile: current.profileId, openIntents: openEntry } },
         ],
         result: parseIntent(path, deepMerge(data, patch)),
+      };
+    });
+  }
+
+  async submitIntent(input: SubmitIntentInput): Promise<SubmitIntentResult> {
+    const runPath = paths.run(checkId('run id', input.runId));
+    const path = paths.intent(input.runId, checkId('client order id', input.clientOrderId));
+    const portfolioPath = paths.portfolio(checkId('profile id', input.profileId));
+    return this.transact<SubmitIntentResult>('mark the order intent submitted', async (read) => {
+      const now = this.now();
+      const [data, runData, portfolioData] = [await read(path), await read(runPath), await read(portfolioPath)];
+      if (!data) throw intentNotFound(path, input.runId, input.clientOrderId);
+      const intent = parseIntent(path, data);
+      if (intent.status !== 'pending') {
+        return { writes: [], result: { outcome: 'refused', reason: 'not_pending', intent } };
+      }
+      const run = runData ? parseRun(runPath, runData) : null;
+      const lock = parsePortfolio(input.profileId, portfolioData).lock;
+      const owns =
+        run !== null &&
+        holdsRunLease(run, input.owner, now) &&
+        lock !== null &&
+        lock.owner === input.owner &&
+        lock.runId === input.runId &&
+        lock.until > now;
+      if (!owns) return { writes: [], result: { outcome: 'refused', reason: 'lease_lost', intent } };
+      const patch: MergeRecord = { status: 'submitted', sendBy: input.sendBy, updatedAt: now };
+      return {
+        writes: [{ op: 'merge', path, data: patch }],
+        result: { outcome: 'submitted', intent: parseIntent(path, deepMerge(data, patch)) },
       };
     });
   }
@@ -367,12 +420,13 @@ export class StoreLedger implements Ledger {
       const runData = await read(runPath);
       const run = runData ? parseRun(runPath, runData) : null;
       const portfolioData = profileId ? await read(paths.portfolio(profileId)) : null;
-      if (run?.status !== 'running' || run.lease?.owner !== input.owner) {
+      if (!run || !holdsRunLease(run, input.owner, now)) {
         return { writes: [], result: { outcome: 'lease_lost', run } };
       }
       const writes: DocWrite[] = [
         { op: 'merge', path: runPath, data: { ...runPatchBase, finishedAt: now, expireAt: this.expireAt(now) } },
       ];
+      const claimDone: MergeRecord = { claims: { [input.runId]: DELETE_FIELD } };
       let lockReleased = false;
       if (profileId && input.portfolio) {
         const portfolio = parsePortfolio(profileId, portfolioData);
@@ -396,7 +450,10 @@ export class StoreLedger implements Ledger {
           patch.lock = null;
           lockReleased = true;
         }
-        writes.push({ op: 'merge', path: paths.portfolio(profileId), data: patch });
+        writes.push({ op: 'merge', path: paths.portfolio(profileId), data: { ...patch, ...claimDone } });
+      }
+      if (!profileId || profileId !== run.profileId) {
+        writes.push({ op: 'merge', path: paths.portfolio(checkId('profile id', run.profileId)), data: claimDone });
       }
       return { writes, result: { outcome: 'finished', finishedAt: now, lockReleased } };
     });
@@ -448,6 +505,27 @@ export class StoreLedger implements Ledger {
   }
 }
 
+/**
+ * Runs whose lease ran out without them finishing, as the portfolio knows them: the holder of an
+ * expired lock and any noted claim past its lease (a process that died between claim and lock).
+ */
+function abandonedRuns(
+  portfolio: StoredRecord | null,
+  held: LockHolder | null,
+  runId: string,
+  now: Date,
+): { abandoned?: string[] } {
+  const ids = new Set<string>();
+  if (held && held.runId !== runId && held.until <= now) ids.add(held.runId);
+  const claims = portfolio?.claims;
+  if (claims && typeof claims === 'object' && !Array.isArray(claims) && !(claims instanceof Date)) {
+    for (const [id, until] of Object.entries(claims)) {
+      if (id !== runId && until instanceof Date && until <= now) ids.add(id);
+    }
+  }
+  return ids.size > 0 ? { abandoned: [...ids].sort() } : {};
+}
+
 function leaseUntil(now: Date, leaseMs: number): Date {
   if (!Number.isFinite(leaseMs) || leaseMs <= 0) {
     throw new LedgerStateError({
@@ -458,6 +536,21 @@ function leaseUntil(now: Date, leaseMs: number): Date {
     });
   }
   return new Date(now.getTime() + leaseMs);
+}
+
+/** A run lease is held while the run is running, the lease names the owner and has not run out. */
+function holdsRunLease(run: RunRecord, owner: string, now: Date): boolean {
+  return run.status === 'running' && run.lease?.owner === owner && run.lease.until > now;
+}
+
+function intentNotFound(path: string, runId: string, clientOrderId: string): LedgerStateError {
+  return new LedgerStateError({
+    code: 'ledger.intent_not_found',
+    what: `order intent ${path} does not exist`,
+    notDone: 'the exchange outcome of this order was not recorded',
+    todo: 'write intents ahead with writeIntents before placing orders; check the run id and client order id',
+    metadata: { runId, clientOrderId },
+  });
 }
 
 function intentExists(runId: string, clientOrderIds: string, how: string): LedgerStateError {

@@ -13,6 +13,13 @@ export interface NewOrder {
   price?: Big;
   /** deterministic id (^[A-Za-z0-9_-]{1,32}$) that makes an ambiguous outcome queryable */
   clientOrderId: string;
+  /**
+   * The order must not be signed or sent after this instant: the adapter checks it right before it
+   * signs (and throws an error with code `exchange.send_deadline_passed` instead). Together with the
+   * exchange's recvWindow it bounds when the order can still execute, so a stalled process can never
+   * send it late and the reconciler can tell when "not found" has become final.
+   */
+  sendBy?: Date;
 }
 
 export type OrderRef = { symbol: string; clientOrderId: string } | { symbol: string; orderId: string };
@@ -23,6 +30,12 @@ export type OrderRef = { symbol: string; clientOrderId: string } | { symbol: str
  * may not have been accepted.
  */
 export interface Exchange {
+  /**
+   * How long after signing the exchange still accepts a request (MEXC recvWindow), ms. An order
+   * signed by `sendBy` that is not found after sendBy + recvWindow (+ a skew margin) never executes.
+   * Callers assume MEXC's maximum (60000) when an adapter does not say.
+   */
+  readonly recvWindowMs?: number;
   /** server time, ms since epoch */
   serverTime(): Promise<number>;
   /** trading rules per symbol; cached by the adapter */

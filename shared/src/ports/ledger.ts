@@ -16,7 +16,10 @@ export interface Ledger {
   claimRun(input: ClaimRunInput): Promise<ClaimResult>;
   /** Takes over a `running` run whose lease has expired (attempt+1). Refused while the lease is live. */
   takeOverRun(input: TakeOverInput): Promise<TakeOverResult>;
-  /** Heartbeat: extends the run lease and, when `profileId` is given, the portfolio lock held by `owner`. */
+  /**
+   * Heartbeat: extends the run lease and, when `profileId` is given, the portfolio lock held by
+   * `owner`. A lease or lock that has already run out is `lost`, even if nobody took it yet.
+   */
   extendLease(input: ExtendLeaseInput): Promise<ExtendLeaseResult>;
   /** Takes the lease on `portfolios/{profileId}`. Never waits: a live holder → `acquired: false`. */
   acquireLock(input: AcquireLockInput): Promise<AcquireLockResult>;
@@ -26,15 +29,22 @@ export interface Ledger {
   readRun(runId: string): Promise<RunRecord | null>;
   /** Writes every intent of a run as `pending` in one batch, before anything is sent. Existing ids → LedgerStateError. */
   writeIntents(input: WriteIntentsInput): Promise<OrderIntent[]>;
-  /** Records what the exchange said about one intent. */
+  /** Records what the exchange said about one intent (only from the listed statuses when `onlyFrom` is given). */
   updateIntent(input: UpdateIntentInput): Promise<OrderIntent>;
+  /**
+   * pending → submitted with a send deadline, in one transaction, only while the intent is still
+   * `pending` AND `owner` holds the run's lease and the portfolio lock, both unexpired. The order may
+   * be sent only after `submitted`; a refusal means it must never be sent by this attempt.
+   */
+  submitIntent(input: SubmitIntentInput): Promise<SubmitIntentResult>;
   /** Intents of one run, by leg. */
   listIntents(runId: string): Promise<OrderIntent[]>;
   /** Every intent of the profile, from any run, still pending/submitted/unknown/open. */
   listUnsettledIntents(profileId: string): Promise<OrderIntent[]>;
   /**
    * Ends a run held by `owner`: run doc and (when `portfolio` is given) the portfolio's cool-down,
-   * daily turnover, last prices and lock release, in one transaction. A lost lease → `lease_lost`, nothing written.
+   * daily turnover, last prices and lock release, in one transaction. A lost or expired lease →
+   * `lease_lost`, nothing written (an expired lease may be taken over at any moment).
    */
   finishRun(input: FinishRunInput): Promise<FinishResult>;
   /** `snapshots/{yyyymmddThhmmssZ}` (create() semantics: a second snapshot in the same second is `existing`). */
@@ -180,8 +190,11 @@ export type AcquireLockResult =
   | {
       acquired: true;
       until: Date;
-      /** the lock of another run this one replaced because its lease had run out (that run's process died or stalled) */
-      previous?: LockHolder;
+      /**
+       * Other runs of this portfolio whose lease ran out unfinished (their process died or stalled):
+       * the expired lock holder, and runs that died between their claim and the lock.
+       */
+      abandoned?: string[];
     }
   | { acquired: false; holder: LockHolder };
 
@@ -248,6 +261,8 @@ export interface OrderIntent {
   /** asset → fee paid */
   fees: Record<string, string>;
   error: StoredRecord | null;
+  /** set with `submitted`: the order was not signed or sent after this instant (null before, and on old documents) */
+  sendBy: Date | null;
   createdAt: Date;
   updatedAt: Date;
   expireAt: Date;
@@ -263,7 +278,26 @@ export interface UpdateIntentInput {
   executedQuote?: Big | string;
   fees?: Record<string, Big | string>;
   error?: LedgerRecord;
+  /**
+   * Conditional write: applied only when the stored status is one of these; otherwise nothing is
+   * written and the intent comes back as stored (its status tells the caller it moved on).
+   */
+  onlyFrom?: readonly IntentStatus[];
 }
+
+export interface SubmitIntentInput {
+  runId: string;
+  clientOrderId: string;
+  profileId: string;
+  /** the attempt that will send: must own the run lease and the portfolio lock */
+  owner: string;
+  sendBy: Date;
+}
+
+export type SubmitIntentResult =
+  | { outcome: 'submitted'; intent: OrderIntent }
+  /** `not_pending`: another writer moved the intent on; `lease_lost`: the run lease or lock is not this owner's or has run out */
+  | { outcome: 'refused'; reason: 'not_pending' | 'lease_lost'; intent: OrderIntent };
 
 export interface FinishRunInput {
   runId: string;

@@ -88,6 +88,9 @@ export class FakeExchange implements Exchange {
 
   async placeOrder(order: NewOrder): Promise<OrderState> {
     if (this.beforeSend) await this.beforeSend(order);
+    if (order.sendBy && this.clock.now().getTime() > order.sendBy.getTime()) {
+      throw new FakeSendDeadlineError(order.clientOrderId);
+    }
     this.sent.push(order);
     const market = order.type === 'MARKET';
     const price = market

@@ -169,6 +169,7 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
   }
 
   return {
+    recvWindowMs: mexc.recvWindowMs,
     serverTime: () => transport.syncTime(),
 
     async symbolRules(symbols) {

@@ -246,6 +246,27 @@ export class UnknownOutcomeError extends ExchangeError {
   }
 }
 
+/**
+ * The order's send deadline (NewOrder.sendBy) passed before it was signed: the process stalled
+ * between the ledger saying "send" and the request. It was not signed or sent, so it can never
+ * execute; the run that owns the portfolio now decides what to trade.
+ */
+export class SendDeadlinePassedError extends ExchangeError {
+  constructor(input: ExchangeErrorInput & { clientOrderId: string; sendBy: number; now: number }) {
+    super(
+      'exchange.send_deadline_passed',
+      input,
+      {
+        what: `order ${input.clientOrderId} was due to be sent by ${new Date(input.sendBy).toISOString()} but the process only got to it at ${new Date(input.now).toISOString()}`,
+        notDone: 'the order was not signed or sent',
+        todo: 'nothing; the next run plans from fresh prices. If it repeats, look for CPU throttling or long pauses of the function',
+      },
+      false,
+      { clientOrderId: input.clientOrderId, lateMs: input.now - input.sendBy },
+    );
+  }
+}
+
 /** The exchange does not know the order (-2011 / -2013): for a cancel, after looking it up. */
 export class OrderNotFoundError extends ExchangeError {
   constructor(input: ExchangeErrorInput) {

@@ -14,6 +14,7 @@ export {
   IpBannedError,
   OrderNotFoundError,
   RateLimitError,
+  SendDeadlinePassedError,
   TradingSuspendedError,
   UnknownOutcomeError,
 } from './errors';

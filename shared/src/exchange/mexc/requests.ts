@@ -55,6 +55,7 @@ export function newOrderCall(order: NewOrder): Call {
     signed: true,
     kind: 'order',
     order: { symbol: order.symbol, clientOrderId: order.clientOrderId },
+    ...(order.sendBy ? { sendBy: order.sendBy.getTime() } : {}),
   };
 }
 

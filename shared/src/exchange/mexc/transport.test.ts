@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Big from 'big.js';
 import ky, { isHTTPError } from 'ky';
 import { createMexcClient, type MexcClientOptions } from './client';
-import { ExchangeError, IpBannedError, RateLimitError, UnknownOutcomeError } from './errors';
+import { ExchangeError, IpBannedError, RateLimitError, SendDeadlinePassedError, UnknownOutcomeError } from './errors';
 import errorCases from './fixtures/error-cases.json';
 import vectors from './fixtures/mexc-vectors.json';
 import { sanitizedCause } from './redact';
@@ -243,6 +243,17 @@ describe('retries', () => {
   it('never resends an order after a 5xx', async () => {
     fallback = { status: 502, body: 'bad gateway' };
     await expect(client().placeOrder(order)).rejects.toBeInstanceOf(UnknownOutcomeError);
+    expect(received.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('regression: an order whose sendBy has passed is not signed or sent (a stalled process never sends late)', async () => {
+    fallback = { status: 200, body: orderBody };
+    const late = client().placeOrder({ ...order, sendBy: new Date(NOW - 1) });
+    await expect(late).rejects.toBeInstanceOf(SendDeadlinePassedError);
+    await expect(late).rejects.toMatchObject({ code: 'exchange.send_deadline_passed' });
+    expect(received.filter((r) => r.method === 'POST')).toHaveLength(0);
+    // on time: sent once, as usual
+    await client().placeOrder({ ...order, sendBy: new Date(NOW) });
     expect(received.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 

@@ -16,6 +16,7 @@ import {
   IpBannedError,
   OrderNotFoundError,
   RateLimitError,
+  SendDeadlinePassedError,
   TradingSuspendedError,
   UnknownOutcomeError,
 } from './errors';
@@ -43,6 +44,8 @@ export interface Call {
   kind: CallKind;
   /** for UnknownOutcomeError on orders */
   order?: { symbol: string; clientOrderId: string };
+  /** ms since epoch: never sign or send this call later (orders: NewOrder.sendBy) */
+  sendBy?: number;
 }
 
 export interface CallEvent {
@@ -191,7 +194,18 @@ export class MexcTransport {
         });
       }
       if (!this.synced) await this.syncTime();
-      const timestamp = Math.round(this.options.now() + this.offsetMs);
+      // Checked at the last moment before signing: the signed timestamp is then ≤ sendBy, and MEXC
+      // refuses it after recvWindow, so the order cannot execute after sendBy + recvWindow.
+      const at = this.options.now();
+      if (call.sendBy !== undefined && at > call.sendBy) {
+        throw new SendDeadlinePassedError({
+          endpoint,
+          clientOrderId: call.order?.clientOrderId ?? '?',
+          sendBy: call.sendBy,
+          now: at,
+        });
+      }
+      const timestamp = Math.round(at + this.offsetMs);
       query = signQuery(call.params, { timestamp, recvWindowMs: this.options.recvWindowMs }, apiSecret).query;
       headers['X-MEXC-APIKEY'] = apiKey;
     }

@@ -1,0 +1,96 @@
+import Big from 'big.js';
+import { createMemoryLedger, MemoryStore } from '../ledger/memory';
+import type { Ledger } from '../ports/ledger';
+import { rebalanceOnce } from './rebalance-once';
+import { FakeExchange } from './testing/fake-exchange';
+import { ManualClock, runInput, testDeps } from './testing/run-deps';
+
+/** rebalanceOnce over the memory ledger and the in-memory fake exchange: the money-safety regressions. */
+
+const START = Date.parse('2026-03-10T12:00:00Z');
+
+function world() {
+  const clock = new ManualClock(START);
+  const store = new MemoryStore();
+  const exchange = new FakeExchange(clock);
+  const ledger = () => createMemoryLedger({ retentionDays: 30, clock, store });
+  return { clock, store, exchange, ledger };
+}
+
+function frozen(): { wait: Promise<void>; release: () => void; reached: Promise<void>; arrive: () => void } {
+  let release: () => void = () => undefined;
+  let arrive: () => void = () => undefined;
+  const wait = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const reached = new Promise<void>((resolve) => {
+    arrive = resolve;
+  });
+  return { wait, release, reached, arrive };
+}
+
+describe('rebalanceOnce: a stalled attempt', () => {
+  it('regression: a stalled attempt resumed after its lease expired never sends its order after another run traded', async () => {
+    const { clock, exchange, ledger } = world();
+    const stall = frozen();
+    let first = true;
+    // attempt A's process stalls between marking its intent `submitted` and signing the order
+    exchange.beforeSend = async () => {
+      if (!first) return;
+      first = false;
+      stall.arrive();
+      await stall.wait;
+    };
+    const a = rebalanceOnce(runInput('rebalance-20260310T120000Z'), testDeps(exchange, ledger(), clock));
+    await stall.reached;
+    clock.advance(15 * 60_000); // the next trigger: A's lease and lock ran out long ago
+    const b = await rebalanceOnce(
+      runInput('rebalance-20260310T121500Z'),
+      testDeps(exchange, ledger(), clock, { owner: 'instance-2' }),
+    );
+    expect(b.status).toBe('completed');
+    expect(b.orders.map((o) => `${o.side} ${o.status}`)).toEqual(['SELL filled']);
+
+    stall.release(); // A's process resumes
+    const ra = await a;
+    expect(ra.status).toBe('failed');
+    expect(exchange.sent).toHaveLength(1);
+    expect(exchange.sent[0]?.clientOrderId).toBe(b.orders[0]?.clientOrderId);
+    const [intentA] = await ledger().listIntents('rebalance-20260310T120000Z');
+    expect(intentA?.status).toBe('absent');
+    expect(intentA?.executedQuantity).toBe('0');
+    // the portfolio went to its target once, not past it
+    const qrlValue = (exchange.free.QRL ?? new Big(0)).times(exchange.bid);
+    const total = qrlValue.plus(exchange.free.USDT ?? 0);
+    expect(qrlValue.div(total).toNumber()).toBeGreaterThan(0.45);
+  });
+
+  it('regression: an attempt that stalls before submitting cannot submit once its lease expired, even if nobody took over', async () => {
+    const { clock, exchange, ledger } = world();
+    const stall = frozen();
+    const inner = ledger();
+    const stalling: Ledger = Object.create(inner) as Ledger;
+    stalling.scope = () => stalling;
+    stalling.submitIntent = async (input) => {
+      stall.arrive();
+      await stall.wait;
+      return inner.submitIntent(input);
+    };
+    const a = rebalanceOnce(runInput('rebalance-20260310T120000Z'), testDeps(exchange, stalling, clock));
+    await stall.reached;
+    clock.advance(6 * 60_000); // past the 5 min lease; no other run came
+    stall.release();
+    const report = await a;
+    expect(report).toMatchObject({ status: 'failed', reason: 'run.lease_lost' });
+    expect(exchange.sent).toHaveLength(0);
+    // the next run settles the never-sent intent at once and trades from fresh prices
+    const next = await rebalanceOnce(
+      runInput('rebalance-20260310T121500Z'),
+      testDeps(exchange, ledger(), clock, { owner: 'instance-2' }),
+    );
+    expect(next.status).toBe('completed');
+    const [intent] = await inner.listIntents('rebalance-20260310T120000Z');
+    expect(intent?.status).toBe('absent');
+    expect(exchange.sent.map((o) => o.clientOrderId)).toEqual(next.orders.map((o) => o.clientOrderId));
+  });
+});

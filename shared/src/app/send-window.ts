@@ -1,0 +1,34 @@
+import type { OrderIntent } from '../ports/ledger';
+
+/**
+ * When an order may still be sent, and when "the exchange does not know it" becomes final.
+ *
+ * An intent turns `submitted` with a `sendBy` a few seconds ahead; the adapter refuses to sign the
+ * order after it, and MEXC refuses a request whose signed timestamp is older than recvWindow. So an
+ * order not found after sendBy + recvWindow + a skew margin was never accepted and never will be.
+ * Before that, "not found" may only mean "not visible yet" or "still on its way".
+ */
+
+/** how long after the ledger said "send" the order may still be signed */
+export const SEND_WINDOW_MS = 5_000;
+/** clock difference allowed between the sending instance, the reconciling one and MEXC */
+export const SKEW_MARGIN_MS = 5_000;
+/** MEXC's largest recvWindow: the safe assumption when the exchange adapter does not say */
+export const DEFAULT_RECV_WINDOW_MS = 60_000;
+/** in-process budget from the start of a run for sending orders, well below the 120 s function timeout */
+export const DEFAULT_SEND_DEADLINE_MS = 60_000;
+
+/** The instant after which an unseen intent is provably never executed (null: it may be declared at once). */
+export function absentAfter(intent: OrderIntent, recvWindowMs: number): Date | null {
+  // A pending intent was never sent: only submitIntent, which needs the portfolio lock the
+  // reconciling run now holds, could let it go.
+  if (intent.status === 'pending') return null;
+  // Documents written before sendBy existed: the send followed the `submitted` write directly.
+  const sendBy = intent.sendBy ?? intent.updatedAt;
+  return new Date(sendBy.getTime() + recvWindowMs + SKEW_MARGIN_MS);
+}
+
+export function mayDeclareAbsent(intent: OrderIntent, now: Date, recvWindowMs: number): boolean {
+  const after = absentAfter(intent, recvWindowMs);
+  return after === null || now.getTime() > after.getTime();
+}
