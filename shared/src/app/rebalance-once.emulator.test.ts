@@ -269,6 +269,26 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     expect(events('run.abandoned_closed')).toHaveLength(1);
   });
 
+  it('regression: chaos seed 7 run 52 — a run that died between its claim and the portfolio lock was left running; the next run closes it too', async () => {
+    const p = profile();
+    const clock = fakeNow();
+    const deadId = uniqueId('dead-before-lock');
+    const d = deps(p, { clock });
+    // the process claimed the run and died before it took the lock
+    await d.ledger.claimRun({
+      runId: deadId,
+      profileId: p.id,
+      trigger: { kind: 'manual' },
+      dryRun: false,
+      owner: 'dead-owner',
+      leaseMs: LEASE_MS,
+    });
+    clock.advance(LEASE_MS + 1_000);
+    const next = await rebalanceOnce(input(p, uniqueId('next')), deps(p, { clock }));
+    expect(next.status).not.toBe('in_progress');
+    expect(await d.ledger.readRun(deadId)).toMatchObject({ status: 'failed', reason: 'run.abandoned' });
+  });
+
   it('accept_then_timeout on POST /api/v3/order: the intent turns unknown, then is reconciled to the real order', async () => {
     await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
     await admin(sim, 'POST', '/__sim/faults', {
