@@ -34,7 +34,9 @@ export interface ExecuteResult {
  * `submitted` before its order leaves, so a crash between the two leaves a trace the next run
  * queries. That mark is conditional (the intent still `pending`, this attempt still holding a live
  * run lease and portfolio lock) and carries a `sendBy` a few seconds ahead, checked again right
- * before the request is signed: a process that stalls past it never sends the order late. An ambiguous answer (timeout, 5xx, dropped connection) marks it `unknown` and the order
+ * before the request is signed: a process that stalls past it never sends the order late. An
+ * unanswered send whose order the exchange does not show yet stays `unknown` and fails the run
+ * (retryable): "not found" right after a send is not final. An ambiguous answer (timeout, 5xx, dropped connection) marks it `unknown` and the order
  * is queried by client order id at once — never sent again. A refusal or an outcome that stays
  * unknown stops the rest: their intents end `absent` with the reason, since they were never sent.
  */
@@ -150,15 +152,22 @@ export async function executeOrders(
     // The outcome is unknown: ask the exchange before anything else happens.
     try {
       const state = await exchange.queryOrder({ symbol: intent.symbol, clientOrderId: intent.clientOrderId });
-      if (state) ordersPlaced += 1;
-      const updated = state
-        ? await ledger.updateIntent(await updateFromState(intent, state, exchange, logger))
-        : await ledger.updateIntent({
-            runId,
-            clientOrderId: intent.clientOrderId,
-            status: 'absent',
-            error: { code: 'order.absent', message: 'the exchange does not know the order after an unanswered send' },
-          });
+      if (!state) {
+        // "Not found" a moment after an unanswered send may only mean "not visible yet" (or still on
+        // its way): the intent stays `unknown` and the run fails retryable; a later run declares it
+        // absent only once sendBy + recvWindow + margin has passed (send-window.ts).
+        logger.warn('intent.not_visible_yet', { clientOrderId: intent.clientOrderId, runId, status: 'unknown' });
+        failure = new UnsettledOrdersError(
+          [intent.clientOrderId],
+          undefined,
+          'the send got no answer and the exchange does not show the order yet',
+        );
+        const current = (await ledger.listIntents(runId)).find((i) => i.clientOrderId === intent.clientOrderId);
+        if (current) done.push(current);
+        continue;
+      }
+      ordersPlaced += 1;
+      const updated = await ledger.updateIntent(await updateFromState(intent, state, exchange, logger));
       logger.info('intent.reconciled', {
         clientOrderId: intent.clientOrderId,
         runId,
