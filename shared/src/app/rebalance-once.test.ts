@@ -94,3 +94,30 @@ describe('rebalanceOnce: a stalled attempt', () => {
     expect(exchange.sent.map((o) => o.clientOrderId)).toEqual(next.orders.map((o) => o.clientOrderId));
   });
 });
+
+describe('rebalanceOnce: turnover and cool-down', () => {
+  it('regression: maker fills discovered by reconcile count toward the daily turnover cap and start the cool-down', async () => {
+    const { clock, exchange, ledger } = world();
+    // cap the day at 150 USDT, cool-down 1 h, maker orders of at most 100 USDT each
+    const knobs = { orderType: 'maker', maxDailyTurnover: '150', cooldown: '1h', maxOrderNotional: '100' };
+    const statuses: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const report = await rebalanceOnce(
+        runInput(`job-run-000${i}`),
+        testDeps(exchange, ledger(), clock, { knobs, owner: `o${i}` }),
+      );
+      statuses.push(`${report.status}:${report.reason ?? ''}`);
+      exchange.fillResting(); // the maker order fills after its run ended
+      clock.advance(15 * 60_000);
+    }
+    const filled = [...exchange.orders.values()].filter((o) => o.status === 'FILLED');
+    const traded = filled.reduce((sum, o) => sum.plus(o.executedQuote), new Big(0));
+    expect(filled).toHaveLength(1);
+    expect(traded.lte(150)).toBe(true);
+    expect(statuses[0]).toBe('completed:');
+    expect(statuses[1]).toBe('skipped:cooldown');
+    const portfolio = await ledger().readPortfolio('default');
+    expect(portfolio.turnover?.notional).toBe(traded.toFixed());
+    expect(portfolio.lastRebalanceAt).toEqual(new Date(START + 15 * 60_000));
+  });
+});

@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { utcDay } from '../domain/guards';
 import { type Plan, plan } from '../domain/plan';
 import { dec, planToJson } from '../domain/plan-json';
 import type { StrategyProfile } from '../domain/profile';
@@ -75,6 +76,8 @@ interface Outcome {
   ordersPlaced?: number;
   /** intents of earlier runs settled by this one */
   reconciled?: OrderIntent[];
+  /** quote those intents traded since their own runs recorded them: counts toward turnover and cool-down */
+  discovered?: Big;
 }
 
 /**
@@ -243,8 +246,10 @@ async function underLock(run: Run, partial: Partial<Outcome>): Promise<Outcome> 
     now: deps.clock.now(),
     logger: log,
     recvWindowMs,
+    runId: record.runId,
   });
   partial.reconciled = reconciled.settled;
+  partial.discovered = reconciled.discoveredQuote;
   if (reconciled.unsettled.length > 0) {
     const error = new UnsettledOrdersError(
       reconciled.unsettled.map((i) => i.clientOrderId),
@@ -260,6 +265,7 @@ async function underLock(run: Run, partial: Partial<Outcome>): Promise<Outcome> 
       error,
       heldLock: true,
       reconciled: reconciled.settled,
+      discovered: reconciled.discoveredQuote,
     };
   }
 
@@ -272,7 +278,13 @@ async function underLock(run: Run, partial: Partial<Outcome>): Promise<Outcome> 
   partial.market = market;
   const before = valuePortfolio(market.balances, market.assetPrices, profile);
   partial.before = before;
-  const base = { heldLock: true, market, before, reconciled: reconciled.settled };
+  const base = {
+    heldLock: true,
+    market,
+    before,
+    reconciled: reconciled.settled,
+    discovered: reconciled.discoveredQuote,
+  };
 
   if (ownIntents.length > 0) return resumed(run, ownIntents, base);
 
@@ -287,7 +299,12 @@ async function underLock(run: Run, partial: Partial<Outcome>): Promise<Outcome> 
   }
 
   const now = deps.clock.now();
-  const thePlan = plan(planSnapshotOf(market, lastPricesOf(portfolio)), profile, stateOf(portfolio), now);
+  const thePlan = plan(
+    planSnapshotOf(market, lastPricesOf(portfolio)),
+    profile,
+    stateOf(portfolio, reconciled.discoveredQuote, now),
+    now,
+  );
   partial.plan = thePlan;
   if (thePlan.status === 'skip') {
     return { ...base, plan: thePlan, status: 'skipped', reason: thePlan.skip, message: thePlan.reason };
@@ -407,13 +424,18 @@ function toNewOrder(o: PlannedOrder, clientOrderId: string): NewOrder {
   };
 }
 
-function stateOf(portfolio: PortfolioState): Parameters<typeof plan>[2] {
-  return {
-    lastRebalanceAt: portfolio.lastRebalanceAt,
-    turnover: portfolio.turnover
-      ? { day: portfolio.turnover.day, notional: new Big(portfolio.turnover.notional) }
-      : null,
-  };
+/**
+ * The cool-down and turnover state the plan sees: as stored, plus fills this run just discovered
+ * (finish writes them to the portfolio; the plan must not trade past the cap or the cool-down meanwhile).
+ */
+function stateOf(portfolio: PortfolioState, discovered: Big, now: Date): Parameters<typeof plan>[2] {
+  const stored = portfolio.turnover
+    ? { day: portfolio.turnover.day, notional: new Big(portfolio.turnover.notional) }
+    : null;
+  if (!discovered.gt(0)) return { lastRebalanceAt: portfolio.lastRebalanceAt, turnover: stored };
+  const today = utcDay(now);
+  const before = stored?.day === today ? stored.notional : new Big(0);
+  return { lastRebalanceAt: now, turnover: { day: today, notional: before.plus(discovered) } };
 }
 
 function lastPricesOf(portfolio: PortfolioState): Map<string, Big> | undefined {
@@ -458,7 +480,9 @@ async function finish(run: Run, outcome: Outcome): Promise<RebalanceReport> {
   const filled = intents.filter((i) => new Big(i.executedQuantity).gt(0));
   const notional = sumQuote(intents);
   const fees = feesOf(intents);
-  const liveFills = !run.dryRun && filled.length > 0;
+  // fills of earlier runs found by the reconcile step are real whatever this run is
+  const discovered = outcome.discovered ?? new Big(0);
+  const liveFills = (!run.dryRun && filled.length > 0) || discovered.gt(0);
   const ordersPlaced = outcome.ordersPlaced ?? 0;
   const feesText = Object.entries(fees)
     .map(([asset, amount]) => `${dec(amount)} ${asset}`)
@@ -510,6 +534,7 @@ async function finish(run: Run, outcome: Outcome): Promise<RebalanceReport> {
     result: plainRecord({
       traded: liveFills,
       turnover: dec(notional),
+      discoveredTurnover: dec(discovered),
       fees: Object.fromEntries(Object.entries(fees).map(([asset, amount]) => [asset, dec(amount)])),
       fills: intents.map(reportOrderFromIntent),
       reconciled: (outcome.reconciled ?? []).map((i) => ({
@@ -527,7 +552,7 @@ async function finish(run: Run, outcome: Outcome): Promise<RebalanceReport> {
           portfolio: {
             profileId: profile.id,
             traded: liveFills,
-            turnoverNotional: run.dryRun ? new Big(0) : notional,
+            turnoverNotional: (run.dryRun ? new Big(0) : notional).plus(discovered),
             ...(outcome.market ? { prices: Object.fromEntries(outcome.market.mids) } : {}),
           },
         }

@@ -1,3 +1,4 @@
+import Big from 'big.js';
 import type { StrategyProfile } from '../domain/profile';
 import type { AppError } from '../errors/app-error';
 import type { Logger } from '../observability/logger';
@@ -16,6 +17,12 @@ export interface ReconcileResult {
   open: OrderIntent[];
   /** the first exchange error that left an intent unsettled */
   error: AppError | null;
+  /**
+   * quote traded by intents of earlier runs since they were last recorded (a maker order that
+   * filled after its run ended, an IOC that had ended unknown): their own runs could not count it,
+   * so the run that finds it adds it to today's turnover and starts the cool-down
+   */
+  discoveredQuote: Big;
 }
 
 export interface ReconcileContext {
@@ -26,6 +33,8 @@ export interface ReconcileContext {
   logger: Logger;
   /** the exchange's recvWindow, ms (see send-window.ts) */
   recvWindowMs: number;
+  /** the run reconciling: fills of its own intents are counted by its own finish, not here */
+  runId: string;
 }
 
 /**
@@ -38,7 +47,7 @@ export interface ReconcileContext {
  */
 export async function reconcileIntents(ctx: ReconcileContext): Promise<ReconcileResult> {
   const { ledger, exchange, profile, logger } = ctx;
-  const result: ReconcileResult = { settled: [], unsettled: [], open: [], error: null };
+  const result: ReconcileResult = { settled: [], unsettled: [], open: [], error: null, discoveredQuote: new Big(0) };
   const intents = await ledger.listUnsettledIntents(profile.id);
   for (const intent of intents) {
     const ref = { symbol: intent.symbol, clientOrderId: intent.clientOrderId };
@@ -113,6 +122,8 @@ export async function reconcileIntents(ctx: ReconcileContext): Promise<Reconcile
     });
     result.settled.push(updated);
     if (updated.status === 'open') result.open.push(updated);
+    const found = new Big(updated.executedQuote).minus(intent.executedQuote);
+    if (intent.runId !== ctx.runId && found.gt(0)) result.discoveredQuote = result.discoveredQuote.plus(found);
   }
   return result;
 }
