@@ -9,5 +9,12 @@ export type {
   ReportStatus,
 } from './contract';
 export { rebalanceOnce } from './rebalance-once';
-export { LeaseLostError, UnexpectedRunError, UnknownProfileError, UnsettledOrdersError } from './run-errors';
+export {
+  LeaseLostError,
+  ProfileMismatchError,
+  SendDeadlineError,
+  UnexpectedRunError,
+  UnknownProfileError,
+  UnsettledOrdersError,
+} from './run-errors';
 export { type SnapshotDeps, type SnapshotResult, takeSnapshot } from './take-snapshot';

@@ -121,3 +121,30 @@ describe('rebalanceOnce: turnover and cool-down', () => {
     expect(portfolio.lastRebalanceAt).toEqual(new Date(START + 15 * 60_000));
   });
 });
+
+describe('rebalanceOnce: execution ids', () => {
+  it('regression: a reused execution id with another profile is refused (409), neither answered nor taken over', async () => {
+    const { clock, exchange, ledger } = world();
+    const a = testDeps(exchange, ledger(), clock, { profileId: 'alpha' });
+    const first = await rebalanceOnce(runInput('job-run-0001', 'alpha'), a);
+    expect(first.status).toBe('completed');
+    const b = testDeps(exchange, ledger(), clock, { profileId: 'beta', owner: 'instance-2' });
+    await expect(rebalanceOnce(runInput('job-run-0001', 'beta'), b)).rejects.toMatchObject({
+      code: 'run.profile_mismatch',
+    });
+    // a running run of alpha whose lease ran out is not taken over for beta either
+    await ledger().claimRun({
+      runId: 'job-run-0002',
+      profileId: 'alpha',
+      trigger: { kind: 'scheduler' },
+      dryRun: false,
+      owner: 'dead-instance',
+      leaseMs: 60_000,
+    });
+    clock.advance(10 * 60_000);
+    await expect(rebalanceOnce(runInput('job-run-0002', 'beta'), b)).rejects.toMatchObject({
+      code: 'run.profile_mismatch',
+    });
+    expect((await ledger().readRun('job-run-0002'))?.attempt).toBe(1);
+  });
+});

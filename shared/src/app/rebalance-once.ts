@@ -37,6 +37,7 @@ import {
   AbandonedRunError,
   errorRecord,
   LeaseLostError,
+  ProfileMismatchError,
   toAppError,
   UnknownProfileError,
   UnsettledOrdersError,
@@ -83,7 +84,8 @@ interface Outcome {
 /**
  * One rebalance trigger, exactly once (DESIGN §4 steps 4–11). Skips, duplicates and failures after
  * the claim are reports; it throws only before the claim (unknown profile) or when the ledger is
- * unavailable (retryable: the caller answers 503 and Scheduler tries again with the same id).
+ * unavailable (retryable: the caller answers 503 and Scheduler tries again with the same id), or
+ * when the execution id belongs to a run of another profile (run.profile_mismatch → 409).
  */
 export async function rebalanceOnce(input: RebalanceInput, deps: RebalanceDeps): Promise<RebalanceReport> {
   const profile = deps.profiles[input.profileId];
@@ -108,6 +110,8 @@ export async function rebalanceOnce(input: RebalanceInput, deps: RebalanceDeps):
   });
   let record = claim.run;
   if (claim.outcome === 'existing') {
+    // neither another profile's report nor a takeover of its run under this profile's name
+    if (record.profileId !== profile.id) throw new ProfileMismatchError(record.runId, record.profileId, profile.id);
     const existing = await resolveExisting(record, ledger, deps, log);
     if ('report' in existing) return existing.report;
     record = existing.run;

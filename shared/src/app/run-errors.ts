@@ -59,6 +59,19 @@ export class LeaseLostError extends AppError {
   }
 }
 
+/** An execution id reused with another profile: its run belongs to the profile it was claimed for. */
+export class ProfileMismatchError extends AppError {
+  constructor(runId: string, claimedFor: string, requested: string) {
+    super({
+      code: 'run.profile_mismatch',
+      what: `execution id ${runId} belongs to a run of profile "${claimedFor}", but this request asks for profile "${requested}"`,
+      notDone: "nothing was run, taken over or answered from the other profile's run; no order was sent",
+      todo: 'use a new execution id for this profile (each Scheduler job should name one profile)',
+      metadata: { runId, claimedFor, requested },
+    });
+  }
+}
+
 /** The run used up its in-process budget for sending orders (a slow or throttled process). */
 export class SendDeadlineError extends AppError {
   constructor(runId: string, deadline: Date) {

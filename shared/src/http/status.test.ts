@@ -1,4 +1,4 @@
-import { UnknownProfileError } from '../app';
+import { ProfileMismatchError, UnknownProfileError } from '../app';
 import { AuthError } from '../auth/auth-error';
 import { InvalidExecutionIdError } from '../auth/execution-id';
 import { SchedulerHeaderError } from '../auth/scheduler-headers';
@@ -24,6 +24,11 @@ describe('httpStatus: the one outcome → status mapping', () => {
     ['no token', { error: new AuthError('auth.missing_token') }, 401],
     ['forged signature', { error: new AuthError('auth.bad_signature') }, 401],
     ['caller not allowed', { error: new AuthError('auth.email_not_allowed') }, 403],
+    [
+      'regression: an execution id reused with another profile is a conflict',
+      { error: new ProfileMismatchError('job-0001', 'default', 'aggressive') },
+      409,
+    ],
     ['AUTH_MODE=none off loopback', { error: new AuthError('auth.none_refused') }, 403],
     ['certs unreachable: retry is safe', { error: new AuthError('auth.certs_unavailable') }, 503],
     ['wrong method', { error: methodNotAllowed(['POST']) }, 405],

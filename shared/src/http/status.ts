@@ -16,6 +16,8 @@ export type Outcome =
 
 /** Input mistakes the use cases detect themselves (they throw before claiming anything). */
 const INPUT_ERROR_CODES = new Set(['run.unknown_profile']);
+/** The request conflicts with what the ledger holds (an execution id of another profile's run). */
+const CONFLICT_ERROR_CODES = new Set(['run.profile_mismatch']);
 
 /**
  * The one place an outcome becomes an HTTP status. Cloud Scheduler retries every non-2xx answer, so:
@@ -23,7 +25,8 @@ const INPUT_ERROR_CODES = new Set(['run.unknown_profile']);
  *   included: the uptime check must fire when the scheduler is dead);
  * - a report is 200 whatever it says, skips, duplicates and in-progress included; a run that ended
  *   `failed` is 500 because the ledger holds it as finished and a retry would only read it back;
- * - the caller's own mistakes are 4xx (auth 401/403, bad input 400, method 405);
+ * - the caller's own mistakes are 4xx (auth 401/403, bad input 400, method 405, an execution id
+ *   reused with another profile 409);
  * - 503 only for an error that says `retryable`: nothing was done that a second attempt could
  *   repeat (certs unreachable, ledger or exchange unavailable before any order);
  * - everything else, including errors we did not plan for, is 500: a blind retry is not known to be safe.
@@ -41,6 +44,7 @@ export function httpStatus(outcome: Outcome): number {
   if (error instanceof RequestError) return error.status;
   if (error instanceof SchedulerHeaderError || error instanceof InvalidExecutionIdError) return 400;
   if (error instanceof AppError && INPUT_ERROR_CODES.has(error.code)) return 400;
+  if (error instanceof AppError && CONFLICT_ERROR_CODES.has(error.code)) return 409;
   if (error instanceof AppError && error.retryable) return 503;
   return 500;
 }
