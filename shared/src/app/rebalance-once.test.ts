@@ -148,3 +148,24 @@ describe('rebalanceOnce: execution ids', () => {
     expect((await ledger().readRun('job-run-0002'))?.attempt).toBe(1);
   });
 });
+
+describe('rebalanceOnce: MARKET buys', () => {
+  it('regression: a MARKET buy is sent by quoteOrderQty, so a moved book cannot spend more than planned', async () => {
+    const { clock, exchange, ledger } = world();
+    exchange.free = { QRL: new Big(100), USDT: new Big(1000) };
+    exchange.marketFillPrice = new Big('0.75'); // the book jumps 50% before the order lands
+    const report = await rebalanceOnce(
+      runInput('job-run-0001'),
+      testDeps(exchange, ledger(), clock, { knobs: { orderType: 'market' } }),
+    );
+    expect(report.status).toBe('completed');
+    const [sent] = exchange.sent;
+    expect(sent).toMatchObject({ side: 'BUY', type: 'MARKET' });
+    expect(sent?.quantity).toBeUndefined();
+    const planned = new Big(report.orders[0]?.executedQuote ?? '0');
+    expect(sent?.quoteQuantity?.gt(0)).toBe(true);
+    // spent no more than the quote amount sent, whatever the price did
+    expect(planned.lte(sent?.quoteQuantity ?? 0)).toBe(true);
+    expect(exchange.free.USDT?.gte(new Big(1000).minus(sent?.quoteQuantity ?? 0))).toBe(true);
+  });
+});

@@ -422,7 +422,8 @@ function toNewOrder(o: PlannedOrder, clientOrderId: string): NewOrder {
     symbol: o.symbol,
     side: o.side,
     type: o.type,
-    quantity: o.quantity,
+    // a MARKET buy spends a fixed quote amount, never "this many coins at whatever price"
+    ...(o.quoteQuantity ? { quoteQuantity: o.quoteQuantity } : { quantity: o.quantity }),
     ...(o.price ? { price: o.price } : {}),
     clientOrderId,
   };

@@ -22,6 +22,12 @@ export interface PlannedOrder {
   expectedPrice: Big;
   /** quantity × expectedPrice, in quote */
   notional: Big;
+  /**
+   * MARKET buys only: the quote to spend (notional floored to the quote precision), sent as
+   * quoteOrderQty so a book that moves before the order lands cannot spend more than planned
+   * (and so never into the reserve); `quantity` is then only the estimate
+   */
+  quoteQuantity?: Big;
   /** notional × feeRate, in quote (counted against the quote for buys) */
   fee: Big;
   feeRate: Big;
@@ -227,6 +233,9 @@ export function sizeOrders(input: SizingInput): { legs: LegPlan[]; orders: Plann
       price: d.price,
       expectedPrice: d.expectedPrice,
       notional,
+      ...(TYPE_OF[profile.orderType] === 'MARKET' && d.leg.side === 'BUY'
+        ? { quoteQuantity: floorToStep(notional, d.rules.tickSize) }
+        : {}),
       fee,
       feeRate: d.feeRate,
       expectedCost,
