@@ -169,3 +169,22 @@ describe('rebalanceOnce: MARKET buys', () => {
     expect(exchange.free.USDT?.gte(new Big(1000).minus(sent?.quoteQuantity ?? 0))).toBe(true);
   });
 });
+
+describe('rebalanceOnce: dry runs and guards', () => {
+  it('regression: a dry run (or LIVE_TRADING=false) never cancels a resting order older than orderTtl', async () => {
+    const { clock, exchange, ledger } = world();
+    const knobs = { orderType: 'maker' };
+    const live = await rebalanceOnce(runInput('job-run-0001'), testDeps(exchange, ledger(), clock, { knobs }));
+    expect(live.orders.map((o) => o.status)).toEqual(['open']);
+    clock.advance(60 * 60_000); // far past orderTtl
+    const dry = await rebalanceOnce(
+      runInput('job-run-0002'),
+      testDeps(exchange, ledger(), clock, { knobs, owner: 'o2', liveTrading: false }),
+    );
+    expect(dry.status).not.toBe('failed');
+    expect(exchange.openCount()).toBe(1);
+    // a live run does cancel it
+    await rebalanceOnce(runInput('job-run-0003'), testDeps(exchange, ledger(), clock, { knobs, owner: 'o3' }));
+    expect([...exchange.orders.values()][0]?.status).toBe('CANCELED');
+  });
+});

@@ -251,6 +251,7 @@ async function underLock(run: Run, partial: Partial<Outcome>): Promise<Outcome> 
     logger: log,
     recvWindowMs,
     runId: record.runId,
+    dryRun: run.dryRun,
   });
   partial.reconciled = reconciled.settled;
   partial.discovered = reconciled.discoveredQuote;

@@ -35,6 +35,8 @@ export interface ReconcileContext {
   recvWindowMs: number;
   /** the run reconciling: fills of its own intents are counted by its own finish, not here */
   runId: string;
+  /** a dry run (or LIVE_TRADING off) only looks: it cancels nothing */
+  dryRun: boolean;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function reconcileIntents(ctx: ReconcileContext): Promise<Reconcile
       continue;
     }
     let cancelled = false;
-    if (state && isWorking(state) && ctx.now.getTime() - state.time >= profile.orderTtlMs) {
+    if (!ctx.dryRun && state && isWorking(state) && ctx.now.getTime() - state.time >= profile.orderTtlMs) {
       try {
         state = await exchange.cancelOrder(ref);
         cancelled = true;
