@@ -188,3 +188,30 @@ describe('rebalanceOnce: dry runs and guards', () => {
     expect([...exchange.orders.values()][0]?.status).toBe('CANCELED');
   });
 });
+
+describe('rebalanceOnce: the price-move reference', () => {
+  it('regression: a run blocked by guard:priceMove keeps the old reference price, so the next run is blocked too', async () => {
+    const { clock, exchange, ledger } = world();
+    const knobs = { maxPriceMoveBps: 500 };
+    exchange.free = { QRL: new Big(1000), USDT: new Big(500) }; // balanced at 0.5: a hold that records 0.5
+    const first = await rebalanceOnce(runInput('job-run-0001'), testDeps(exchange, ledger(), clock, { knobs }));
+    expect(first.status).toBe('skipped');
+    const reference = (await ledger().readPortfolio('default')).lastPrices;
+    exchange.bid = new Big('0.8');
+    exchange.ask = new Big('0.8001');
+    clock.advance(15 * 60_000);
+    const moved = await rebalanceOnce(
+      runInput('job-run-0002'),
+      testDeps(exchange, ledger(), clock, { knobs, owner: 'o2' }),
+    );
+    expect(moved).toMatchObject({ status: 'skipped', reason: 'guard:priceMove' });
+    expect((await ledger().readPortfolio('default')).lastPrices).toEqual(reference);
+    clock.advance(15 * 60_000);
+    const next = await rebalanceOnce(
+      runInput('job-run-0003'),
+      testDeps(exchange, ledger(), clock, { knobs, owner: 'o3' }),
+    );
+    expect(next).toMatchObject({ status: 'skipped', reason: 'guard:priceMove' });
+    expect(exchange.sent).toHaveLength(0);
+  });
+});

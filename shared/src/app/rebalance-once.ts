@@ -559,7 +559,11 @@ async function finish(run: Run, outcome: Outcome): Promise<RebalanceReport> {
             profileId: profile.id,
             traded: liveFills,
             turnoverNotional: (run.dryRun ? new Big(0) : notional).plus(discovered),
-            ...(outcome.market ? { prices: Object.fromEntries(outcome.market.mids) } : {}),
+            // A run the price-move guard held keeps the old reference: replacing it with the moved
+            // price would let the next run trade a move that lasted a single period.
+            ...(outcome.market && outcome.reason !== 'guard:priceMove'
+              ? { prices: Object.fromEntries(outcome.market.mids) }
+              : {}),
           },
         }
       : {}),
