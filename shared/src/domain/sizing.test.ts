@@ -106,11 +106,26 @@ describe('sizing: order policies with MEXC precision (tick 0.0001, step 0.01)', 
     expect(p.legs[0]?.note).toMatch(/^below minimum: 0\.4975 USDT < 1 USDT; limited to the free QRL/);
   });
 
+  it('regression: chaos seed 7 run 259 — an ioc sell capped at maxOrderNotional traded 120.60 for a cap of 120: it must be capped at the bid it fills at, not its limit', () => {
+    const p = plan(
+      qrlSnapshot({ free: { QRL: '10000', USDT: '0' }, bid: '0.5000', ask: '0.5010' }),
+      profile({ maxOrderNotional: '120', maxSlippageBps: 500 }),
+      FRESH,
+      NOW,
+    );
+    const o = only(p.orders);
+    expect(o.side).toBe('SELL');
+    // filled in full at the bid (the best it can get), it still trades no more than the cap
+    expect(o.quantity.times('0.5000').lte(120)).toBe(true);
+    expect(o.quantity.toFixed()).toBe('240');
+  });
+
   it('caps an order at maxOrderNotional', () => {
     const p = plan(qrlSnapshot({ free: { QRL: '10000', USDT: '0' } }), profile({ maxOrderNotional: '50' }), FRESH, NOW);
     const o = only(p.orders);
     expect(o.notional.lte(50)).toBe(true);
-    expect(o.notional.gt('49.9')).toBe(true);
+    // a sell is capped at the bid it can fill at; at its limit (bid − 50 bps) it is worth a little less
+    expect(o.notional.gt('49.7')).toBe(true);
     expect(p.legs[0]?.note).toMatch(/capped at maxOrderNotional 50/);
   });
 

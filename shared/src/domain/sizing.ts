@@ -159,9 +159,12 @@ export function sizeOrders(input: SizingInput): { legs: LegPlan[]; orders: Plann
       quantity = holding.available;
       notes.push(`limited to the free ${holding.asset} less reserve: ${fmtAmount(holding.available)} ${holding.asset}`);
     }
+    // A value cap must hold at the best price the order can fill at: a sell fills at the bid or
+    // below, not at its (lower) limit, so sizing it by the limit let it trade up to cap / (1 − slippage).
+    const capPrice = side === 'SELL' && book.bidPrice.gt(expected) ? book.bidPrice : expected;
     const caps: [Big | null, string][] = [
-      [profile.maxOrderNotional.div(expected), `capped at maxOrderNotional ${fmtAmount(profile.maxOrderNotional)}`],
-      [symbolRules.maxNotional ? symbolRules.maxNotional.div(expected) : null, 'capped at the exchange maximum value'],
+      [profile.maxOrderNotional.div(capPrice), `capped at maxOrderNotional ${fmtAmount(profile.maxOrderNotional)}`],
+      [symbolRules.maxNotional ? symbolRules.maxNotional.div(capPrice) : null, 'capped at the exchange maximum value'],
       [symbolRules.maxQuantity, 'capped at the exchange maximum quantity'],
     ];
     for (const [cap, why] of caps) {
