@@ -1,0 +1,71 @@
+import type { CampaignResult } from './campaign';
+import { INVARIANT_NAMES, type Violation } from './invariants';
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+
+function table(title: string, rows: [string, string][]): string[] {
+  if (rows.length === 0) return [title, '  (none)'];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return [title, ...rows.map(([k, v]) => `  ${pad(k, width)}  ${v}`)];
+}
+
+const sorted = (m: Record<string, number>): [string, string][] =>
+  Object.entries(m)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([k, v]) => [k, String(v)]);
+
+/** The human summary: runs, faults by kind, crashes, statuses, invariant violations, and how to replay. */
+export function formatResult(result: CampaignResult, options: { allRuns?: boolean } = {}): string {
+  const lines: string[] = [];
+  const runs = result.runs;
+  const interesting = options.allRuns ? runs : runs.filter((r) => r.crash || r.violations.length > 0);
+  lines.push(`fault campaign  seed ${result.seed}  runs ${runs.length}  ${(result.durationMs / 1000).toFixed(1)} s`);
+  lines.push('');
+  lines.push(options.allRuns ? 'runs' : 'runs with a crash or a violation (--all-runs lists every run)');
+  lines.push(
+    `  ${pad('#', 4)} ${pad('trigger', 21)} ${pad('crash (planned→hit, next)', 44)} ${pad('faults', 8)} answers`,
+  );
+  for (const r of interesting) {
+    const crash = r.crash ? `${r.crash.planned}→${r.crash.observed}, ${r.crash.followUp}` : '';
+    const bad = r.violations.length ? `  ✗ ${r.violations.length} violation(s)` : '';
+    lines.push(
+      `  ${pad(String(r.run), 4)} ${pad(r.trigger, 21)} ${pad(crash, 44)} ${pad(String(r.faults.length), 8)} ${r.statuses.join(' ')}${bad}`,
+    );
+  }
+  lines.push('');
+  const triggers: Record<string, number> = {};
+  for (const r of runs) triggers[r.trigger] = (triggers[r.trigger] ?? 0) + 1;
+  lines.push(...table('triggers', sorted(triggers)));
+  lines.push(...table('faults injected (by kind, requests hit)', sorted(result.faultsByKind)));
+  lines.push(
+    ...table(
+      'crashes (SIGKILL; planned point → point reached)',
+      Object.entries(result.crashes).map(([k, v]) => [k, `planned ${v.planned}, reached ${v.hit}`]),
+    ),
+  );
+  const missed = runs.filter((r) => r.crash?.observed === 'missed').length;
+  if (missed) lines.push(`  (${missed} planned crash(es) missed: the run ended before reaching the point)`);
+  lines.push(...table('answers (status/reason, (dup) = duplicate)', sorted(result.statuses)));
+  lines.push(...table('runs in the ledger at the end', sorted(result.ledgerStatuses)));
+  lines.push(`exchange orders ${result.exchangeOrders}, fills ${result.fills}`);
+  lines.push('');
+  lines.push(...violationTable(result.violations));
+  lines.push('');
+  lines.push(
+    result.violations.length === 0
+      ? `0 invariant violations.  Replay: npm run chaos -- --runs ${runs.length} --seed ${result.seed}`
+      : `${result.violations.length} INVARIANT VIOLATION(S).  Replay: npm run chaos -- --runs ${runs.length} --seed ${result.seed}`,
+  );
+  return lines.join('\n');
+}
+
+function violationTable(violations: (Violation & { run: number })[]): string[] {
+  const lines = ['invariant violations'];
+  for (const n of [1, 2, 3, 4, 5, 6] as const) {
+    const mine = violations.filter((v) => v.invariant === n);
+    lines.push(`  ${n} ${pad(INVARIANT_NAMES[n], 48)} ${mine.length}`);
+    for (const v of mine.slice(0, 10)) lines.push(`      run ${v.run === -1 ? 'end' : v.run}: ${v.message}`);
+    if (mine.length > 10) lines.push(`      … ${mine.length - 10} more`);
+  }
+  return lines;
+}
