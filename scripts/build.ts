@@ -6,7 +6,7 @@
 import { execSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
 const root = resolve(__dirname, '..');
 export const EXTERNALS = ['@google-cloud/functions-framework'] as const;
@@ -24,6 +24,23 @@ function gitCommit(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** The esbuild settings of a Cloud Run function bundle; the bench builds its baseline with the same. */
+export function functionBundleOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    sourcemap: true,
+    minifySyntax: true,
+    legalComments: 'linked',
+    external: [...EXTERNALS],
+    logLevel: 'warning',
+  };
 }
 
 export function functionNames(): string[] {
@@ -63,21 +80,12 @@ export async function buildFunctions(options: { outDir?: string; quiet?: boolean
       .map((file) => file.replace(/\.ts$/, ''));
     for (const entry of ['index', ...lazyParts]) {
       await build({
-        entryPoints: [join(srcDir, `${entry}.ts`)],
-        outfile: join(dir, `${entry}.js`),
-        bundle: true,
-        platform: 'node',
-        target: 'node22',
-        format: 'cjs',
-        sourcemap: true,
-        minifySyntax: true,
-        legalComments: 'linked',
+        ...functionBundleOptions(join(srcDir, `${entry}.ts`), join(dir, `${entry}.js`)),
         external: [...EXTERNALS, ...lazyParts.map((part) => `./${part}.js`)],
         define: {
           __BUILD_VERSION__: JSON.stringify(pkg.version),
           __BUILD_COMMIT__: JSON.stringify(commit),
         },
-        logLevel: 'warning',
       });
     }
     const dependencies = Object.fromEntries(EXTERNALS.map((dep) => [dep, pkg.dependencies[dep] ?? '*']));

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { buildFunctions, EXTERNALS } from '../build';
+import { buildFunctions, functionBundleOptions } from '../build';
 
 const root = resolve(__dirname, '..', '..');
 
@@ -34,16 +34,10 @@ export async function buildBundles(workDir: string): Promise<BuiltBundles> {
   rmSync(ccxtDir, { recursive: true, force: true });
   mkdirSync(ccxtDir, { recursive: true });
   await build({
-    entryPoints: [join(root, 'scripts', 'bench', 'baseline', 'ccxt-rebalance.ts')],
-    outfile: join(ccxtDir, 'index.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    sourcemap: true,
-    minifySyntax: true,
-    legalComments: 'linked',
-    external: [...EXTERNALS],
+    ...functionBundleOptions(
+      join(root, 'scripts', 'bench', 'baseline', 'ccxt-rebalance.ts'),
+      join(ccxtDir, 'index.js'),
+    ),
     logLevel: 'error',
   });
   writeFileSync(
