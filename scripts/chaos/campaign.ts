@@ -9,7 +9,10 @@
  * the process group while it waits. Time the product would spend waiting (a 5-minute lease after a
  * crash, the end of a UTC day) is moved on in the ledger instead of slept through.
  */
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { clientOrderIdFor } from '@qrl-rebalancer/shared/app';
+import { buildFunctions } from '../build';
 import {
   type CallResult,
   callFunction,
@@ -111,6 +114,18 @@ interface Answer {
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const say = options.say ?? (() => undefined);
   const started = Date.now();
+  // A private build: restarts after a SIGKILL load the bundle again, and dist/ may be rebuilt
+  // meanwhile by anything else on the machine (npm test, npm run build).
+  const distDir = resolve(
+    __dirname,
+    '..',
+    '..',
+    'node_modules',
+    '.cache',
+    'qrl-chaos',
+    `${process.pid}-${options.seed}`,
+  );
+  await buildFunctions({ outDir: distDir, quiet: true });
   let logs = '';
   let driver: Driver | undefined;
   const onFunctionOutput = (_name: string, chunk: string) => {
@@ -148,11 +163,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     },
     say,
     onFunctionOutput,
+    distDir,
   });
   const emulatorHost = stack.emulatorHost;
   if (!emulatorHost) throw new Error('the campaign needs the Firestore emulator');
   const ledger = openLedgerView(stack.projectId, emulatorHost);
-  driver = new Driver(stack, ledger, options.seed, onFunctionOutput);
+  driver = new Driver(stack, ledger, options.seed, onFunctionOutput, distDir);
   const rows: RunRow[] = [];
   const violations: (Violation & { run: number })[] = [];
   const seen = new Set<string>();
@@ -178,6 +194,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     await driver.stop();
     await ledger.close().catch(() => undefined);
     await stack.stop();
+    rmSync(distDir, { recursive: true, force: true });
   }
 }
 
@@ -208,6 +225,7 @@ class Driver {
     private readonly ledger: LedgerView,
     private readonly seed: number,
     private readonly onOutput: (name: string, chunk: string) => void,
+    private readonly distDir: string,
   ) {
     const fn = stack.functions.rebalance;
     if (!fn) throw new Error('the stack serves no rebalance function');
@@ -506,7 +524,7 @@ class Driver {
       'rebalance',
       port,
       { OIDC_AUDIENCE: this.url, ...this.stack.env },
-      { onOutput: this.onOutput },
+      { onOutput: this.onOutput, distDir: this.distDir },
     );
   }
 

@@ -3,7 +3,6 @@
  * real stack. Progress goes to stderr, the result to stdout; exit 1 when any invariant broke.
  */
 import { parseArgs } from 'node:util';
-import { buildFunctions } from '../build';
 import { runCampaign } from './campaign';
 import { formatResult } from './report';
 
@@ -23,7 +22,6 @@ async function main(): Promise<number> {
     throw new Error('--seed must be a whole number 0 … 2^32-1');
   const say = (line: string) => process.stderr.write(`${line}\n`);
   say(`fault campaign: ${runs} runs, seed ${seed} (replay with --seed ${seed}); building the bundles…`);
-  await buildFunctions({ quiet: true });
   const result = await runCampaign({
     runs,
     seed,

@@ -36,7 +36,9 @@ export function formatResult(result: CampaignResult, options: { allRuns?: boolea
   const triggers: Record<string, number> = {};
   for (const r of runs) triggers[r.trigger] = (triggers[r.trigger] ?? 0) + 1;
   lines.push(...table('triggers', sorted(triggers)));
-  lines.push(...table('faults injected (by kind, requests hit)', sorted(result.faultsByKind)));
+  lines.push(
+    ...table('faults injected (by kind; each armed for its count of matching requests)', sorted(result.faultsByKind)),
+  );
   lines.push(
     ...table(
       'crashes (SIGKILL; planned point → point reached)',

@@ -1,5 +1,4 @@
 import { runCampaign } from '../../scripts/chaos/campaign';
-import { ensureBundles } from '../harness/bundles';
 
 /**
  * A small fault campaign (issue #11) on every `npm test`: the real rebalance bundle under
@@ -12,7 +11,6 @@ const RUNS = 30;
 
 describe('fault campaign (30 runs, fixed seed)', () => {
   it(`holds every invariant through ${RUNS} runs of seed ${SEED}`, async () => {
-    await ensureBundles();
     const emulatorHost = process.env.FIRESTORE_EMULATOR_HOST;
     const projectId = process.env.GOOGLE_CLOUD_PROJECT;
     if (!emulatorHost || !projectId) throw new Error('runs under the jest harness, which starts the emulator');
