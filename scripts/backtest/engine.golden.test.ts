@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { parseProfile, type StrategyProfile } from '@qrl-rebalancer/shared/domain';
+import Big from 'big.js';
+import { runBacktest } from './engine';
+import { gbmBars } from './gbm';
+import { reportJson } from './report';
+
+/**
+ * Golden master for the engine: performance work must leave every report byte for byte as it was.
+ * Seeded GBM paths under profiles that trade often (tiny band, no cool-down), each order policy,
+ * hybrid and periodic modes, bandEdge, and a cap that blocks; the digest covers the JSON report and
+ * the value series. Recorded from the engine before any optimisation.
+ */
+const PROFILES: StrategyProfile[] = [
+  parseProfile('default', {}),
+  parseProfile('busy-ioc', {
+    bandAbs: '0.002',
+    cooldown: '0s',
+    orderTtl: '0s',
+    minTradeNotional: '1',
+    maxDailyTurnover: '300',
+  }),
+  parseProfile('busy-maker', {
+    bandAbs: '0.003',
+    cooldown: '0s',
+    orderTtl: '0s',
+    orderType: 'maker',
+    minFeeRate: '0',
+    minTradeNotional: '1',
+  }),
+  parseProfile('hybrid-market', {
+    targets: { QRL: '0.3', USDT: '0.7' },
+    bandRel: '0.1',
+    mode: 'hybrid',
+    period: '12h',
+    cooldown: '2h',
+    orderType: 'market',
+    rebalanceTo: 'bandEdge',
+    maxPriceMoveBps: 150,
+  }),
+  parseProfile('periodic', { mode: 'periodic', period: '1d', bandAbs: null, reserves: { QRL: '10' } }),
+];
+
+function digest(): { hash: string; trades: number[] } {
+  const hash = createHash('sha256');
+  const trades: number[] = [];
+  PROFILES.forEach((profile, i) => {
+    for (const [sigma, fees] of [
+      [0.01, null],
+      [0.03, new Big('0.001')],
+    ] as const) {
+      const bars = [...gbmBars({ sigma, bars: 2000, seed: 100 + i })].map((b, j) => {
+        // Every third bar has a candle range, so fills at the edge and missed orders occur too.
+        if (j % 3 !== 0) return b;
+        const c = Number(b.close);
+        return { ...b, low: (c * (1 - sigma)).toFixed(6), high: (c * (1 + sigma / 2)).toFixed(6) };
+      });
+      const report = runBacktest({ bars, profile, feeRate: fees, capital: new Big(5000) });
+      hash.update(`${JSON.stringify(reportJson(report))}\n${JSON.stringify(report.series)}\n`);
+      trades.push(report.strategy.trades);
+    }
+  });
+  return { hash: hash.digest('hex'), trades };
+}
+
+describe('backtest engine golden master', () => {
+  it('reports byte for byte what it reported before the performance work', () => {
+    expect(digest()).toEqual({
+      hash: '684da71daf82f48f7056f8270d34bdefb9857b0cc3220a2b6f0110cf31d8b3d0',
+      trades: [3, 38, 205, 766, 328, 544, 44, 109, 77, 82],
+    });
+  });
+});
