@@ -115,7 +115,6 @@ function feeRateFor(policy: OrderPolicy, rules: SymbolRules, floor: Big): Big {
 export function sizeOrders(input: SizingInput): { legs: LegPlan[]; orders: PlannedOrder[] } {
   const { valuation, decision, profile, books, rules } = input;
   const total = valuation.total;
-  const slippage = new Big(profile.maxSlippageBps).div(BPS);
   const drafts: Draft[] = [];
   const legs: LegPlan[] = [];
 
@@ -152,6 +151,7 @@ export function sizeOrders(input: SizingInput): { legs: LegPlan[]; orders: Plann
       leg.note = `below minimum: half of the ideal ${holding.symbol} ${side.toLowerCase()} is ${fmtAmount(half)} ${valuation.quote} < ${fmtAmount(minimum)} ${valuation.quote}`;
       continue;
     }
+    const slippage = new Big(profile.maxSlippageBps).div(BPS);
     const { price, expected } = limitPrices(profile.orderType, side, book, symbolRules, slippage);
     const notes: string[] = [];
     let quantity = leg.idealQuantity;
@@ -260,10 +260,14 @@ export function sizeOrders(input: SizingInput): { legs: LegPlan[]; orders: Plann
   // the fee. Drop the leg whose removal helps most until the fill does not raise the total drift.
   const before = valuation.totalDrift;
   let kept = accepted;
-  let after = driftAfterFill(
-    valuation,
-    kept.map((a) => a.order),
-  );
+  // Most runs (and nearly every backtest bar) accept no order; the drift after nothing is never read.
+  let after =
+    kept.length > 0
+      ? driftAfterFill(
+          valuation,
+          kept.map((a) => a.order),
+        )
+      : before;
   while (kept.length > 0 && after.gt(before)) {
     let best = { index: kept.length - 1, drift: after };
     kept.forEach((_, index) => {
