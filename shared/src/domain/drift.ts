@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { div } from './division';
 import type { PlannedOrder } from './sizing';
 import type { Valuation } from './valuation';
 
@@ -19,5 +20,13 @@ export function driftAfterFill(
   const values = valuation.holdings.map((h) => (amounts.get(h.asset) ?? ZERO).times(h.price));
   const total = values.reduce((s, x) => s.plus(x), ZERO);
   if (total.lte(0)) return ZERO;
-  return valuation.holdings.reduce((s, h, i) => s.plus((values[i] ?? ZERO).div(total).minus(h.target).abs()), ZERO);
+  return valuation.holdings.reduce(
+    (s, h, i) =>
+      s.plus(
+        div(values[i] ?? ZERO, total)
+          .minus(h.target)
+          .abs(),
+      ),
+    ZERO,
+  );
 }

@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { div } from './division';
 import { fmtAmount, fmtDuration } from './format';
 import type { Balance, BookTop, Depth, SymbolRules } from './market';
 import type { StrategyProfile } from './profile';
@@ -31,6 +32,7 @@ export interface PortfolioState {
 
 const ZERO = new Big(0);
 const BPS = new Big(10_000);
+const TWO = new Big(2);
 
 function verdict(guard: GuardName, problems: string[], passReason: string): GuardVerdict {
   return problems.length > 0
@@ -55,8 +57,8 @@ export function cooldownGuard(profile: StrategyProfile, state: PortfolioState, n
 
 export function spreadBps(book: BookTop): Big | null {
   if (book.bidPrice.lte(0) || book.askPrice.lte(0) || book.askPrice.lt(book.bidPrice)) return null;
-  const mid = book.bidPrice.plus(book.askPrice).div(2);
-  return book.askPrice.minus(book.bidPrice).div(mid).times(BPS);
+  const mid = div(book.bidPrice.plus(book.askPrice), TWO);
+  return div(book.askPrice.minus(book.bidPrice), mid).times(BPS);
 }
 
 /** An empty or crossed book blocks even when the spread limit is off: no price can be trusted. */
@@ -113,7 +115,7 @@ export function priceMoveGuard(
       moves.push(`${symbol} has no previous price`);
       continue;
     }
-    const bps = mid.minus(last).abs().div(last).times(BPS);
+    const bps = div(mid.minus(last).abs(), last).times(BPS);
     const text = `${symbol} moved ${bps.toFixed(0)} bps (${fmtAmount(last, 8)} → ${fmtAmount(mid, 8)})`;
     moves.push(text);
     if (bps.gt(max)) problems.push(`${text} > max ${max} bps since the last snapshot`);

@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { div } from './division';
 import type { OrderSide, OrderType, SymbolRules } from './market';
 
 /**
@@ -8,12 +9,12 @@ import type { OrderSide, OrderType, SymbolRules } from './market';
  */
 export function floorToStep(value: Big, step: Big): Big {
   if (step.lte(0)) return value;
-  return value.div(step).round(0, Big.roundDown).times(step);
+  return div(value, step).round(0, Big.roundDown).times(step);
 }
 
 export function ceilToStep(value: Big, step: Big): Big {
   if (step.lte(0)) return value;
-  return value.div(step).round(0, Big.roundUp).times(step);
+  return div(value, step).round(0, Big.roundUp).times(step);
 }
 
 export function isMultipleOf(value: Big, step: Big): boolean {

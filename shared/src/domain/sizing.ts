@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { div } from './division';
 import { driftAfterFill } from './drift';
 import { fmtAmount, fmtPts } from './format';
 import type { BookTop, OrderSide, OrderType, SymbolRules } from './market';
@@ -64,6 +65,7 @@ export interface SizingInput {
 const ZERO = new Big(0);
 const ONE = new Big(1);
 const BPS = new Big(10_000);
+const TWO = new Big(2);
 
 const TYPE_OF: Record<OrderPolicy, OrderType> = {
   ioc: 'IMMEDIATE_OR_CANCEL',
@@ -130,7 +132,7 @@ export function sizeOrders(input: SizingInput): { legs: LegPlan[]; orders: Plann
       asset: holding.asset,
       symbol: holding.symbol,
       side,
-      idealQuantity: holding.price.gt(0) ? idealNotional.div(holding.price) : ZERO,
+      idealQuantity: holding.price.gt(0) ? div(idealNotional, holding.price) : ZERO,
       idealNotional,
       order: null,
       dropped: null,
@@ -145,13 +147,13 @@ export function sizeOrders(input: SizingInput): { legs: LegPlan[]; orders: Plann
     const minimum = minimumNotional(symbolRules, profile.minTradeNotional);
     // Anti-churn (DESIGN §5): if even half the ideal trade would not clear the minimum, leave the
     // position alone; otherwise a small holding flips back and forth on every run.
-    const half = idealNotional.div(2);
-    if (half.lt(minimum) || leg.idealQuantity.div(2).lt(symbolRules.minQuantity)) {
+    const half = div(idealNotional, TWO);
+    if (half.lt(minimum) || div(leg.idealQuantity, TWO).lt(symbolRules.minQuantity)) {
       leg.dropped = 'below_minimum';
       leg.note = `below minimum: half of the ideal ${holding.symbol} ${side.toLowerCase()} is ${fmtAmount(half)} ${valuation.quote} < ${fmtAmount(minimum)} ${valuation.quote}`;
       continue;
     }
-    const slippage = new Big(profile.maxSlippageBps).div(BPS);
+    const slippage = div(new Big(profile.maxSlippageBps), BPS);
     const { price, expected } = limitPrices(profile.orderType, side, book, symbolRules, slippage);
     const notes: string[] = [];
     let quantity = leg.idealQuantity;
@@ -163,8 +165,8 @@ export function sizeOrders(input: SizingInput): { legs: LegPlan[]; orders: Plann
     // below, not at its (lower) limit, so sizing it by the limit let it trade up to cap / (1 − slippage).
     const capPrice = side === 'SELL' && book.bidPrice.gt(expected) ? book.bidPrice : expected;
     const caps: [Big | null, string][] = [
-      [profile.maxOrderNotional.div(capPrice), `capped at maxOrderNotional ${fmtAmount(profile.maxOrderNotional)}`],
-      [symbolRules.maxNotional ? symbolRules.maxNotional.div(capPrice) : null, 'capped at the exchange maximum value'],
+      [div(profile.maxOrderNotional, capPrice), `capped at maxOrderNotional ${fmtAmount(profile.maxOrderNotional)}`],
+      [symbolRules.maxNotional ? div(symbolRules.maxNotional, capPrice) : null, 'capped at the exchange maximum value'],
       [symbolRules.maxQuantity, 'capped at the exchange maximum quantity'],
     ];
     for (const [cap, why] of caps) {
@@ -194,7 +196,7 @@ export function sizeOrders(input: SizingInput): { legs: LegPlan[]; orders: Plann
   const buys = drafts.filter((d) => d.leg.side === 'BUY');
   const need = buys.reduce((s, d) => s.plus(d.quantity.times(d.expectedPrice).times(ONE.plus(d.feeRate))), ZERO);
   if (need.gt(spendable)) {
-    const scale = spendable.div(need);
+    const scale = div(spendable, need);
     for (const d of buys) {
       d.quantity = floorToStep(d.quantity.times(scale), d.rules.stepSize);
       d.notes.push(
@@ -214,12 +216,12 @@ export function sizeOrders(input: SizingInput): { legs: LegPlan[]; orders: Plann
       continue;
     }
     const fee = notional.times(d.feeRate);
-    const halfSpread = d.book.askPrice.minus(d.book.bidPrice).div(2).times(d.quantity);
-    const slip = profile.orderType === 'maker' ? ZERO : notional.times(new Big(profile.maxSlippageBps).div(BPS));
+    const halfSpread = div(d.book.askPrice.minus(d.book.bidPrice), TWO).times(d.quantity);
+    const slip = profile.orderType === 'maker' ? ZERO : notional.times(div(new Big(profile.maxSlippageBps), BPS));
     const expectedCost = fee.plus(halfSpread).plus(slip);
     const sign = d.leg.side === 'BUY' ? 1 : -1;
     const before = d.holding.drift;
-    const after = before.plus(d.quantity.times(d.mid).div(total).times(sign));
+    const after = before.plus(div(d.quantity.times(d.mid), total).times(sign));
     const worth = total.times(before.times(before).minus(after.times(after))).round(8, Big.roundDown);
     if (worth.lte(expectedCost)) {
       d.leg.dropped = 'cost_exceeds_benefit';

@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { div } from './division';
 import { fmtDuration, fmtPts, fmtWeight } from './format';
 import type { StrategyProfile } from './profile';
 import type { Holding, Valuation } from './valuation';
@@ -30,7 +31,7 @@ function isOutside(h: Holding): boolean {
 function pressure(h: Holding): Big {
   if (h.band === null) return ZERO;
   if (h.band.eq(0)) return h.drift.eq(0) ? ZERO : new Big(1e9);
-  return h.drift.abs().div(h.band);
+  return div(h.drift.abs(), h.band);
 }
 
 function worstHolding(valuation: Valuation): Holding | null {
@@ -56,7 +57,7 @@ function bandEdgeFraction(valuation: Valuation): Big {
   let fraction = ZERO;
   for (const h of valuation.holdings) {
     if (!isOutside(h) || h.band === null) continue;
-    const needed = ONE.minus(h.band.div(h.drift.abs()));
+    const needed = ONE.minus(div(h.band, h.drift.abs()));
     if (needed.gt(fraction)) fraction = needed;
   }
   return fraction;

@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { div } from './division';
 import type { Balance, BookTop } from './market';
 import type { StrategyProfile } from './profile';
 
@@ -35,6 +36,7 @@ export interface Valuation {
 }
 
 const ZERO = new Big(0);
+const TWO = new Big(2);
 
 export function symbolOf(asset: string, quote: string): string {
   return `${asset}${quote}`;
@@ -44,7 +46,7 @@ export function symbolOf(asset: string, quote: string): string {
 export function midPrice(book: BookTop): Big {
   const bid = book.bidPrice;
   const ask = book.askPrice;
-  if (bid.gt(0) && ask.gt(0)) return bid.plus(ask).div(2);
+  if (bid.gt(0) && ask.gt(0)) return div(bid.plus(ask), TWO);
   if (bid.gt(0)) return bid;
   if (ask.gt(0)) return ask;
   return ZERO;
@@ -93,7 +95,7 @@ export function valuePortfolio(
   });
   const total = rows.reduce((s, r) => s.plus(r.value), ZERO);
   const holdings = rows.map((r) => {
-    const weight = total.gt(0) ? r.value.div(total) : ZERO;
+    const weight = total.gt(0) ? div(r.value, total) : ZERO;
     return { ...r, weight, drift: weight.minus(r.target), band: bandFor(profile, r.target) };
   });
   const totalDrift = holdings.reduce((s, h) => s.plus(h.drift.abs()), ZERO);
