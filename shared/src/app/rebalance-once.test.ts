@@ -215,3 +215,27 @@ describe('rebalanceOnce: the price-move reference', () => {
     expect(exchange.sent).toHaveLength(0);
   });
 });
+
+describe('rebalanceOnce: the absent rule', () => {
+  it('regression: an acknowledged order (orderId, status open) is never declared absent when a lookup misses it', async () => {
+    const { clock, exchange, ledger } = world();
+    const knobs = { orderType: 'maker' as const };
+    const a = await rebalanceOnce(runInput('job-A-0001'), testDeps(exchange, ledger(), clock, { knobs }));
+    expect(a.orders.map((o) => o.status)).toEqual(['open']);
+    clock.advance(20 * 60_000); // past orderTtl and the cool-down
+    exchange.hideOrders = true; // one lookup glitch: "order does not exist"
+    const r = await rebalanceOnce(
+      runInput('job-R-0002'),
+      testDeps(exchange, ledger(), clock, { knobs, owner: 'inst-R' }),
+    );
+    exchange.hideOrders = false;
+    expect(r.status).toBe('failed');
+    expect(r.reason).toBe('run.unsettled_orders');
+    expect(r.orders).toEqual([]);
+    const [intentA] = await ledger().listIntents('job-A-0001');
+    expect(intentA?.status).toBe('open');
+    expect(intentA?.orderId).not.toBeNull();
+    expect(exchange.sent).toHaveLength(1);
+    expect(exchange.openCount()).toBe(1);
+  });
+});

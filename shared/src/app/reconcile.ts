@@ -6,7 +6,7 @@ import type { Exchange } from '../ports/exchange';
 import type { Ledger, OrderIntent } from '../ports/ledger';
 import { isWorking, updateFromState } from './order-outcome';
 import { toAppError, UnsettledOrdersError } from './run-errors';
-import { absentAfter, mayDeclareAbsent } from './send-window';
+import { absentAfter, mayDeclareAbsent, wasAcknowledged } from './send-window';
 
 export interface ReconcileResult {
   /** intents this step changed, as they are now */
@@ -56,6 +56,10 @@ export async function reconcileIntents(ctx: ReconcileContext): Promise<Reconcile
     let state: Awaited<ReturnType<Exchange['queryOrder']>>;
     try {
       state = await exchange.queryOrder(ref);
+      // an acknowledged order is also looked up by the exchange's own id before anything is concluded
+      if (!state && intent.orderId !== null) {
+        state = await exchange.queryOrder({ symbol: intent.symbol, orderId: intent.orderId });
+      }
     } catch (error) {
       logger.warn('intent.unreconciled', {
         clientOrderId: intent.clientOrderId,
@@ -79,6 +83,22 @@ export async function reconcileIntents(ctx: ReconcileContext): Promise<Reconcile
           error: error instanceof Error ? error.message : String(error),
         });
       }
+    }
+    if (!state && wasAcknowledged(intent)) {
+      // The exchange answered for this order before: it exists, and may still rest on the book.
+      logger.warn('intent.acknowledged_not_found', {
+        clientOrderId: intent.clientOrderId,
+        runId: intent.runId,
+        status: intent.status,
+        orderId: intent.orderId,
+      });
+      result.unsettled.push(intent);
+      result.error ??= new UnsettledOrdersError(
+        [intent.clientOrderId],
+        undefined,
+        `the exchange acknowledged it (order id ${intent.orderId ?? '?'}) but does not show it now; it is never declared absent`,
+      );
+      continue;
     }
     if (!state && !mayDeclareAbsent(intent, ctx.now, ctx.recvWindowMs)) {
       // Sent a moment ago: it may still arrive or become visible. Ask again next run.

@@ -28,7 +28,17 @@ export function absentAfter(intent: OrderIntent, recvWindowMs: number): Date | n
   return new Date(sendBy.getTime() + recvWindowMs + SKEW_MARGIN_MS);
 }
 
+/**
+ * The exchange already answered for this order (it has an orderId, or it was seen resting): it
+ * exists, so "not found" later is a lookup glitch, never proof of absence. Such an intent is never
+ * declared `absent`; it stays unsettled until the exchange shows it again.
+ */
+export function wasAcknowledged(intent: Pick<OrderIntent, 'orderId' | 'status'>): boolean {
+  return intent.orderId !== null || intent.status === 'open';
+}
+
 export function mayDeclareAbsent(intent: OrderIntent, now: Date, recvWindowMs: number): boolean {
+  if (wasAcknowledged(intent)) return false;
   const after = absentAfter(intent, recvWindowMs);
   return after === null || now.getTime() > after.getTime();
 }
