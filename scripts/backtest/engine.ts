@@ -183,7 +183,9 @@ export function runBacktest(input: BacktestInput): BacktestReport {
   const keepSeries = input.keepSeries ?? true;
   const series: ValueSeries | null = keepSeries ? { time: [], strategy: [], buyAndHold: [] } : null;
 
+  // Constant for the whole run: built once, not per bar.
   const rulesMap = new Map([[symbol, rules]]);
+  const capitalValue = capital.toNumber();
   const state: PortfolioState = { lastRebalanceAt: null, turnover: null };
   const strategy: Wallet = { base: ZERO, quote: ZERO };
   let hold: Wallet = { base: ZERO, quote: ZERO };
@@ -269,7 +271,7 @@ export function runBacktest(input: BacktestInput): BacktestReport {
     const valueHold = walletValue(hold, close).toNumber();
     ddStrategy.see(valueStrategy);
     ddHold.see(valueHold);
-    ddQuote.see(capital.toNumber());
+    ddQuote.see(capitalValue);
     if (series) {
       series.time.push(bar.time);
       series.strategy.push(valueStrategy);

@@ -36,6 +36,8 @@ export interface Valuation {
 }
 
 const ZERO = new Big(0);
+/** shared like ZERO: big.js never changes a Big in place */
+const ONE = new Big(1);
 const TWO = new Big(2);
 
 export function symbolOf(asset: string, quote: string): string {
@@ -79,7 +81,7 @@ export function valuePortfolio(
     const locked = balance?.locked ?? ZERO;
     const reserve = profile.reserves[asset] ?? ZERO;
     const amount = nonNegative(free.plus(locked).minus(reserve));
-    const price = asset === profile.quote ? new Big(1) : (prices.get(asset) ?? ZERO);
+    const price = asset === profile.quote ? ONE : (prices.get(asset) ?? ZERO);
     return {
       asset,
       symbol: asset === profile.quote ? null : symbolOf(asset, profile.quote),
