@@ -1,6 +1,7 @@
 import { InsufficientBalanceError, UnknownOutcomeError } from '../exchange/mexc/errors';
 import { createMemoryLedger, MemoryStore } from '../ledger/memory';
 import { rebalanceOnce } from './rebalance-once';
+import { VISIBILITY_MARGIN_MS } from './send-window';
 import { FakeExchange } from './testing/fake-exchange';
 import { flakyLedger, ManualClock, runInput, testDeps } from './testing/run-deps';
 
@@ -114,15 +115,77 @@ describe('executeOrders: an unanswered send', () => {
     expect(sendBy).toBeGreaterThan(START);
 
     // still inside sendBy + recvWindow + margin: not final, nothing is planned
-    clock.ms = sendBy + exchange.recvWindowMs + 4_000;
+    clock.ms = sendBy + exchange.recvWindowMs + VISIBILITY_MARGIN_MS - 1_000;
     const early = await rebalanceOnce(runInput('job-run-0002'), testDeps(exchange, ledger(), clock, { owner: 'o2' }));
     expect(early).toMatchObject({ status: 'failed', reason: 'run.unsettled_orders' });
     expect((await ledger().listIntents('job-run-0001'))[0]?.status).toBe('unknown');
 
-    clock.ms = sendBy + exchange.recvWindowMs + 5_001;
+    clock.ms = sendBy + exchange.recvWindowMs + VISIBILITY_MARGIN_MS + 1;
     const late = await rebalanceOnce(runInput('job-run-0003'), testDeps(exchange, ledger(), clock, { owner: 'o3' }));
     expect((await ledger().listIntents('job-run-0001'))[0]?.status).toBe('absent');
     expect(late.status).toBe('completed');
     expect(exchange.sent).toHaveLength(1);
+  });
+
+  it('regression: a sent order the exchange shows late is not declared absent 16 s after it was sent (margin in minutes)', async () => {
+    const { clock, exchange, ledger } = world();
+    // the exchange takes the order, the answer is lost, and queries do not show it yet (engine backlog)
+    exchange.afterAccept = () => {
+      exchange.afterAccept = null;
+      exchange.hideOrders = true;
+      throw new Error('socket hang up');
+    };
+    const a = await rebalanceOnce(runInput('job-A-0001'), testDeps(exchange, ledger(), clock));
+    expect(a).toMatchObject({ status: 'failed', reason: 'run.unsettled_orders' });
+    clock.advance(16_000);
+    const r = await rebalanceOnce(runInput('job-R-0002'), testDeps(exchange, ledger(), clock, { owner: 'inst-R' }));
+    expect(r).toMatchObject({ status: 'failed', reason: 'run.unsettled_orders' });
+    expect(r.orders).toEqual([]);
+    expect((await ledger().listIntents('job-A-0001'))[0]?.status).toBe('unknown');
+    expect(exchange.sent).toHaveLength(1);
+  });
+
+  it('regression: past the margin a sent order still found among the open orders is not declared absent', async () => {
+    const { clock, exchange, ledger } = world();
+    exchange.afterAccept = () => {
+      exchange.afterAccept = null;
+      exchange.hideOrders = true; // the lookup by client order id keeps missing it
+      throw new Error('socket hang up');
+    };
+    const knobs = { orderType: 'maker' as const };
+    await rebalanceOnce(runInput('job-A-0001'), testDeps(exchange, ledger(), clock, { knobs }));
+    const [sent] = await ledger().listIntents('job-A-0001');
+    clock.ms = (sent?.sendBy?.getTime() ?? 0) + exchange.recvWindowMs + VISIBILITY_MARGIN_MS + 1;
+    const r = await rebalanceOnce(
+      runInput('job-R-0002'),
+      testDeps(exchange, ledger(), clock, { knobs, owner: 'inst-R' }),
+    );
+    const [intentA] = await ledger().listIntents('job-A-0001');
+    expect(intentA?.status).toBe('open');
+    expect(intentA?.orderId).not.toBeNull();
+    expect(r.orders).toEqual([]);
+    expect(exchange.sent).toHaveLength(1);
+  });
+
+  it('regression: the recvWindow is frozen on the intent at submit, so a smaller configured one later cannot shorten the wait', async () => {
+    const { clock, exchange, ledger } = world();
+    exchange.recvWindowMs = 60_000;
+    exchange.beforeSend = async (order) => {
+      exchange.beforeSend = null;
+      throw new UnknownOutcomeError({
+        endpoint: 'POST /api/v3/order',
+        symbol: order.symbol,
+        clientOrderId: order.clientOrderId,
+        mexcMessage: 'timeout',
+      });
+    };
+    await rebalanceOnce(runInput('job-A-0001'), testDeps(exchange, ledger(), clock));
+    const [sent] = await ledger().listIntents('job-A-0001');
+    expect(sent?.recvWindowMs).toBe(60_000);
+    exchange.recvWindowMs = 5_000; // config changed before the next run
+    clock.ms = (sent?.sendBy?.getTime() ?? 0) + 5_000 + VISIBILITY_MARGIN_MS + 1;
+    const r = await rebalanceOnce(runInput('job-R-0002'), testDeps(exchange, ledger(), clock, { owner: 'inst-R' }));
+    expect(r).toMatchObject({ status: 'failed', reason: 'run.unsettled_orders' });
+    expect((await ledger().listIntents('job-A-0001'))[0]?.status).toBe('unknown');
   });
 });

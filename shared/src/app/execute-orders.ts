@@ -18,6 +18,8 @@ export interface ExecuteContext {
   profileId: string;
   /** in-process deadline: no order is signed after it */
   deadline: Date;
+  /** the exchange's recvWindow, frozen on each intent at submit (send-window.ts) */
+  recvWindowMs?: number;
 }
 
 export interface ExecuteResult {
@@ -66,6 +68,7 @@ export async function executeOrders(
       profileId: ctx.profileId,
       owner: ctx.owner,
       sendBy,
+      ...(ctx.recvWindowMs !== undefined ? { recvWindowMs: ctx.recvWindowMs } : {}),
     });
     if (submit.outcome === 'refused') {
       // Another attempt owns the portfolio now (this one stalled past its lease): it settles the intents.

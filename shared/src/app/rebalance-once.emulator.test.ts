@@ -10,6 +10,7 @@ import type { Exchange } from '../ports/exchange';
 import { clientOrderIdFor } from './client-order-id';
 import type { RebalanceDeps, RebalanceReport } from './contract';
 import { rebalanceOnce } from './rebalance-once';
+import { VISIBILITY_MARGIN_MS } from './send-window';
 
 /**
  * rebalanceOnce against the real Firestore emulator and the MEXC simulator over loopback HTTP.
@@ -219,7 +220,8 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     const early = await rebalanceOnce(input(p, executionId), deps(p, { clock }));
     expect(early).toMatchObject({ status: 'in_progress', duplicate: true });
 
-    clock.advance(LEASE_MS + 1_000);
+    // past the lease and past sendBy + recvWindow + VISIBILITY_MARGIN_MS: an unseen sent order is final
+    clock.advance(LEASE_MS + VISIBILITY_MARGIN_MS + 1_000);
     const resumed = await rebalanceOnce(input(p, executionId), deps(p, { clock }));
     expect(resumed).toMatchObject({ status: 'completed', attempt: 2, duplicate: false });
     expect(resumed.orders.map((o) => o.status)).toEqual(written.map(() => 'absent'));
@@ -255,7 +257,7 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     await reached;
 
     // the next schedule (another id) comes after the dead process's lease ran out
-    clock.advance(LEASE_MS + 1_000);
+    clock.advance(LEASE_MS + VISIBILITY_MARGIN_MS + 1_000);
     const next = await rebalanceOnce(input(p, uniqueId('next')), deps(p, { clock }));
     expect(next.status).toBe('completed');
 

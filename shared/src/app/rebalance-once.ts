@@ -353,6 +353,7 @@ async function underLock(run: Run, partial: Partial<Outcome>): Promise<Outcome> 
     owner: deps.owner,
     profileId: profile.id,
     deadline: new Date(run.startedMs + (deps.sendDeadlineMs ?? DEFAULT_SEND_DEADLINE_MS)),
+    recvWindowMs,
   });
   partial.intents = executed.intents;
   partial.ordersPlaced = executed.ordersPlaced;

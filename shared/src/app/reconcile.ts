@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import type { OrderState } from '../domain/market';
 import type { StrategyProfile } from '../domain/profile';
 import type { AppError } from '../errors/app-error';
 import type { Logger } from '../observability/logger';
@@ -6,7 +7,7 @@ import type { Exchange } from '../ports/exchange';
 import type { Ledger, OrderIntent } from '../ports/ledger';
 import { isWorking, updateFromState } from './order-outcome';
 import { toAppError, UnsettledOrdersError } from './run-errors';
-import { absentAfter, mayDeclareAbsent, wasAcknowledged } from './send-window';
+import { absentAfter, mayDeclareAbsent, VISIBILITY_MARGIN_MS, wasAcknowledged } from './send-window';
 
 export interface ReconcileResult {
   /** intents this step changed, as they are now */
@@ -59,6 +60,11 @@ export async function reconcileIntents(ctx: ReconcileContext): Promise<Reconcile
       // an acknowledged order is also looked up by the exchange's own id before anything is concluded
       if (!state && intent.orderId !== null) {
         state = await exchange.queryOrder({ symbol: intent.symbol, orderId: intent.orderId });
+      }
+      // A sent order about to be declared absent is also looked for where a lagging order lookup
+      // would not show it: the open orders and the trades since the intent was written.
+      if (!state && intent.status !== 'pending' && mayDeclareAbsent(intent, ctx.now, ctx.recvWindowMs)) {
+        state = await findElsewhere(exchange, intent);
       }
     } catch (error) {
       logger.warn('intent.unreconciled', {
@@ -148,4 +154,23 @@ export async function reconcileIntents(ctx: ReconcileContext): Promise<Reconcile
     if (intent.runId !== ctx.runId && found.gt(0)) result.discoveredQuote = result.discoveredQuote.plus(found);
   }
   return result;
+}
+
+/**
+ * The order of a sent intent in the open orders of its symbol, or behind one of the account's trades
+ * since the intent was written (trades carry only the exchange's order id, so each unknown one is
+ * looked up once). Throws when the exchange cannot be asked: then nothing may be concluded.
+ */
+async function findElsewhere(exchange: Exchange, intent: OrderIntent): Promise<OrderState | null> {
+  const open = await exchange.openOrders(intent.symbol);
+  const resting = open.find((o) => o.clientOrderId === intent.clientOrderId);
+  if (resting) return resting;
+  const startTime = intent.createdAt.getTime() - VISIBILITY_MARGIN_MS;
+  const trades = await exchange.myTrades(intent.symbol, { startTime });
+  const orderIds = [...new Set(trades.filter((t) => t.time >= startTime).map((t) => t.orderId))];
+  for (const orderId of orderIds) {
+    const state = await exchange.queryOrder({ symbol: intent.symbol, orderId });
+    if (state?.clientOrderId === intent.clientOrderId) return state;
+  }
+  return null;
 }

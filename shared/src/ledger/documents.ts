@@ -182,6 +182,7 @@ const intentDoc = v.object({
   fees: v.nullish(v.record(v.string(), decimalString), {}),
   error: nullableRecord,
   sendBy: nullableDate,
+  recvWindowMs: v.nullish(v.pipe(v.number(), v.integer(), v.minValue(0)), null),
   createdAt: v.date(),
   updatedAt: v.date(),
   expireAt: v.date(),

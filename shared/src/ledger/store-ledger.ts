@@ -291,6 +291,7 @@ export class StoreLedger implements Ledger {
         fees: {},
         error: null,
         sendBy: null,
+        recvWindowMs: null,
         createdAt: now,
         updatedAt: now,
         expireAt: this.expireAt(now),
@@ -364,6 +365,7 @@ export class StoreLedger implements Ledger {
         lock.until > now;
       if (!owns) return { writes: [], result: { outcome: 'refused', reason: 'lease_lost', intent } };
       const patch: MergeRecord = { status: 'submitted', sendBy: input.sendBy, updatedAt: now };
+      if (input.recvWindowMs !== undefined) patch.recvWindowMs = input.recvWindowMs;
       return {
         writes: [{ op: 'merge', path, data: patch }],
         result: { outcome: 'submitted', intent: parseIntent(path, deepMerge(data, patch)) },

@@ -263,6 +263,8 @@ export interface OrderIntent {
   error: StoredRecord | null;
   /** set with `submitted`: the order was not signed or sent after this instant (null before, and on old documents) */
   sendBy: Date | null;
+  /** set with `submitted`: the recvWindow the order was signed with (null before, and on old documents) */
+  recvWindowMs: number | null;
   createdAt: Date;
   updatedAt: Date;
   expireAt: Date;
@@ -292,6 +294,8 @@ export interface SubmitIntentInput {
   /** the attempt that will send: must own the run lease and the portfolio lock */
   owner: string;
   sendBy: Date;
+  /** the recvWindow the order will be signed with, frozen on the intent (see app/send-window.ts) */
+  recvWindowMs?: number;
 }
 
 export type SubmitIntentResult =
