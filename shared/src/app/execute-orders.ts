@@ -3,10 +3,17 @@ import type { AppError } from '../errors/app-error';
 import type { Logger } from '../observability/logger';
 import type { Clock } from '../ports/clock';
 import type { Exchange, NewOrder } from '../ports/exchange';
-import type { Ledger, OrderIntent } from '../ports/ledger';
+import type { IntentStatus, Ledger, OrderIntent } from '../ports/ledger';
 import { isOrderRefusal, updateFromState } from './order-outcome';
 import { errorRecord, LeaseLostError, SendDeadlineError, toAppError, UnsettledOrdersError } from './run-errors';
 import { SEND_WINDOW_MS } from './send-window';
+
+/**
+ * The statuses this attempt's answer may still overwrite after sending: once a newer run settled the
+ * intent (filled, absent, …) this attempt's possibly stale answer changes nothing (the ledger also
+ * never lowers fills or moves a status backwards).
+ */
+const AFTER_SEND: readonly IntentStatus[] = ['submitted', 'unknown', 'open'];
 
 export interface ExecuteContext {
   ledger: Ledger;
@@ -118,13 +125,18 @@ export async function executeOrders(
         clientOrderId: intent.clientOrderId,
         status: 'unknown',
         error: { code: appError.code, message: appError.message },
+        // a newer run's reconciler may already have recorded the exchange's answer
+        onlyFrom: ['submitted'],
       });
       logger.warn('order.unknown', { clientOrderId: intent.clientOrderId, symbol: intent.symbol, code: appError.code });
     }
     if (state) {
       ordersPlaced += 1;
       try {
-        const updated = await ledger.updateIntent(await updateFromState(intent, state, exchange, logger));
+        const updated = await ledger.updateIntent({
+          ...(await updateFromState(intent, state, exchange, logger)),
+          onlyFrom: AFTER_SEND,
+        });
         logger.info('order.placed', {
           clientOrderId: intent.clientOrderId,
           orderId: updated.orderId,
@@ -170,7 +182,10 @@ export async function executeOrders(
         continue;
       }
       ordersPlaced += 1;
-      const updated = await ledger.updateIntent(await updateFromState(intent, state, exchange, logger));
+      const updated = await ledger.updateIntent({
+        ...(await updateFromState(intent, state, exchange, logger)),
+        onlyFrom: AFTER_SEND,
+      });
       logger.info('intent.reconciled', {
         clientOrderId: intent.clientOrderId,
         runId,

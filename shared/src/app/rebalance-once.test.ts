@@ -239,3 +239,38 @@ describe('rebalanceOnce: the absent rule', () => {
     expect(exchange.openCount()).toBe(1);
   });
 });
+
+describe('rebalanceOnce: stale answers', () => {
+  it('regression: a stalled attempt cannot write its stale answer over newer exchange truth, so a fill is counted once', async () => {
+    const { clock, exchange, ledger } = world();
+    const knobs = { orderType: 'maker' as const };
+    const stall = frozen();
+    const inner = ledger();
+    const stalling: Ledger = Object.assign(Object.create(inner) as Ledger, {
+      scope: () => stalling,
+      updateIntent: async (input: Parameters<Ledger['updateIntent']>[0]) => {
+        if (input.orderId && input.status === 'open') {
+          stall.arrive();
+          await stall.wait;
+        }
+        return inner.updateIntent(input);
+      },
+    });
+    const a = rebalanceOnce(runInput('job-A-0001'), testDeps(exchange, stalling, clock, { knobs }));
+    await stall.reached; // A's order rests on the book; A stalls before recording the answer
+    clock.advance(6 * 60_000);
+    exchange.fillResting();
+    await rebalanceOnce(runInput('job-R-0002'), testDeps(exchange, ledger(), clock, { knobs, owner: 'inst-R' }));
+    const counted = (await ledger().readPortfolio('default')).turnover?.notional;
+    stall.release();
+    await a;
+    const [intentA] = await ledger().listIntents('job-A-0001');
+    expect(intentA?.status).toBe('filled');
+    expect((await ledger().readPortfolio('default')).openIntents).toEqual({});
+    clock.advance(20 * 60_000);
+    await rebalanceOnce(runInput('job-R-0003'), testDeps(exchange, ledger(), clock, { knobs, owner: 'inst-R2' }));
+    const traded = [...exchange.orders.values()].reduce((s, o) => s.plus(o.executedQuote), new Big(0));
+    expect((await ledger().readPortfolio('default')).turnover?.notional).toBe(counted);
+    expect(counted).toBe(traded.toFixed());
+  });
+});

@@ -406,7 +406,7 @@ export function describeLedgerContract(name: string, setup: LedgerContractSetup)
         expect(unsettled[0]?.error).toEqual({ code: 'exchange.unknown_outcome', message: 'timeout' });
         expect((await ledger.readPortfolio(profileId)).openIntents).toEqual({ a1: runA, b0: runB });
 
-        // settling the rest empties the list; an order found late (absent → open) is unsettled again
+        // settling the rest empties the list; a final status never moves back (absent → open is refused)
         await ledger.updateIntent({
           runId: runA,
           clientOrderId: 'a1',
@@ -415,8 +415,9 @@ export function describeLedgerContract(name: string, setup: LedgerContractSetup)
         });
         await ledger.updateIntent({ runId: runB, clientOrderId: 'b0', status: 'rejected' });
         expect(await ledger.listUnsettledIntents(profileId)).toEqual([]);
-        await ledger.updateIntent({ runId: runA, clientOrderId: 'a2', status: 'open', orderId: 'C02__9' });
-        expect((await ledger.listUnsettledIntents(profileId)).map((i) => i.clientOrderId)).toEqual(['a2']);
+        const late = await ledger.updateIntent({ runId: runA, clientOrderId: 'a2', status: 'open', orderId: 'C02__9' });
+        expect(late).toMatchObject({ status: 'absent', orderId: null });
+        expect(await ledger.listUnsettledIntents(profileId)).toEqual([]);
         expect((await ledger.listUnsettledIntents(otherProfile)).map((i) => i.clientOrderId)).toEqual(['c0']);
       });
 
@@ -624,6 +625,47 @@ export function describeLedgerContract(name: string, setup: LedgerContractSetup)
         });
         expect(absent.status).toBe('absent');
         expect((await ledger.readPortfolio(a.profileId)).openIntents).toEqual({});
+      });
+
+      it('regression: updateIntent never lowers fills and never moves a status backwards, whoever writes', async () => {
+        const a = await pendingIntent();
+        await ledger.submitIntent({ ...a, sendBy: clock.now() });
+        const ref = { runId: a.runId, clientOrderId: a.clientOrderId };
+        await other.updateIntent({
+          ...ref,
+          status: 'filled',
+          orderId: 'C02__1',
+          executedQuantity: '10',
+          executedQuote: '5',
+        });
+        // a stalled writer's stale answer: open with nothing filled, without onlyFrom
+        const stale = await ledger.updateIntent({
+          ...ref,
+          status: 'open',
+          orderId: 'C02__1',
+          executedQuantity: '0',
+          executedQuote: '0',
+        });
+        expect(stale).toMatchObject({ status: 'filled', executedQuantity: '10', executedQuote: '5' });
+        expect(await ledger.updateIntent({ ...ref, status: 'unknown' })).toMatchObject({ status: 'filled' });
+        expect((await ledger.readPortfolio(a.profileId)).openIntents).toEqual({});
+        // within one rank, fills still only grow
+        const b = await pendingIntent();
+        const refB = { runId: b.runId, clientOrderId: b.clientOrderId };
+        await ledger.updateIntent({
+          ...refB,
+          status: 'open',
+          orderId: 'C02__2',
+          executedQuantity: '4',
+          executedQuote: '2',
+        });
+        const lower = await ledger.updateIntent({
+          ...refB,
+          status: 'open',
+          executedQuantity: '1',
+          executedQuote: '0.5',
+        });
+        expect(lower).toMatchObject({ status: 'open', executedQuantity: '4', executedQuote: '2' });
       });
 
       it('regression: an expired lease is lost in extendLease and finishRun even before anyone takes it over', async () => {

@@ -321,11 +321,18 @@ export class StoreLedger implements Ledger {
       if (!data) throw intentNotFound(path, input.runId, input.clientOrderId);
       const current = parseIntent(path, data);
       if (input.onlyFrom && !input.onlyFrom.includes(current.status)) return { writes: [], result: current };
+      // Exchange truth only moves forward: a stale answer (a stalled writer, a lagging replica)
+      // never moves a settled intent back to unsettled, an open one back to sent, or lowers its fills.
+      if (statusRank(input.status) < statusRank(current.status)) return { writes: [], result: current };
       const patch: MergeRecord = { status: input.status, updatedAt: now };
       if (input.orderId !== undefined) patch.orderId = input.orderId;
       if (input.exchangeStatus !== undefined) patch.exchangeStatus = input.exchangeStatus;
-      if (input.executedQuantity !== undefined) patch.executedQuantity = decimal(input.executedQuantity);
-      if (input.executedQuote !== undefined) patch.executedQuote = decimal(input.executedQuote);
+      if (input.executedQuantity !== undefined) {
+        patch.executedQuantity = maxDecimal(current.executedQuantity, decimal(input.executedQuantity));
+      }
+      if (input.executedQuote !== undefined) {
+        patch.executedQuote = maxDecimal(current.executedQuote, decimal(input.executedQuote));
+      }
       if (input.fees !== undefined) patch.fees = decimals(input.fees);
       if (input.error !== undefined) patch.error = toStoredRecord(input.error);
       const portfolioPath = paths.portfolio(current.profileId);
@@ -563,4 +570,23 @@ function intentExists(runId: string, clientOrderIds: string, how: string): Ledge
     todo: 'make client order ids unique per attempt (include the attempt number), or reconcile the existing intent instead',
     metadata: { runId, clientOrderIds },
   });
+}
+
+/** pending → sent (submitted/unknown) → open → final: an intent's status never moves back down this order. */
+function statusRank(status: OrderIntent['status']): number {
+  switch (status) {
+    case 'pending':
+      return 0;
+    case 'submitted':
+    case 'unknown':
+      return 1;
+    case 'open':
+      return 2;
+    default:
+      return 3;
+  }
+}
+
+function maxDecimal(a: string, b: string): string {
+  return new Big(a).gte(b) ? a : b;
 }
