@@ -274,3 +274,36 @@ describe('rebalanceOnce: stale answers', () => {
     expect(counted).toBe(traded.toFixed());
   });
 });
+
+describe('rebalanceOnce: an attempt that lost its lease', () => {
+  it('regression: an abandoned run that resumes releases the lock it took and answers what the ledger holds', async () => {
+    const { clock, exchange, ledger } = world();
+    const stall = frozen();
+    const inner = ledger();
+    // attempt A's process stalls between its claim and the portfolio lock, past its lease
+    const stalled: Ledger = Object.create(inner);
+    stalled.scope = () => stalled;
+    stalled.acquireLock = async (input) => {
+      stall.arrive();
+      await stall.wait;
+      return inner.acquireLock(input);
+    };
+    const a = rebalanceOnce(runInput('job-A-0001'), testDeps(exchange, stalled, clock, { owner: 'inst-A' }));
+    await stall.reached;
+    clock.advance(6 * 60_000);
+    // the next trigger closes A as abandoned and trades
+    const r = await rebalanceOnce(runInput('job-R-0002'), testDeps(exchange, ledger(), clock, { owner: 'inst-R' }));
+    expect(r.status).toBe('completed');
+    expect((await ledger().readRun('job-A-0001'))?.reason).toBe('run.abandoned');
+    clock.advance(60 * 60_000);
+    stall.release();
+    const resumed = await a;
+    // A's finish was refused (lease lost): its answer is the ledger's, and it holds nothing
+    expect(resumed).toMatchObject({ status: 'failed', reason: 'run.abandoned', duplicate: true });
+    expect((await ledger().readPortfolio('default')).lock).toBeNull();
+    expect(exchange.sent).toHaveLength(1);
+    clock.advance(60_000);
+    const next = await rebalanceOnce(runInput('job-R-0003'), testDeps(exchange, ledger(), clock, { owner: 'inst-R3' }));
+    expect(next.reason).not.toBe('locked');
+  });
+});

@@ -572,6 +572,15 @@ async function finish(run: Run, outcome: Outcome): Promise<RebalanceReport> {
   const finished = await run.ledger.finishRun(input);
   if (finished.outcome === 'lease_lost') {
     log.warn('run.lease_lost', { attempt: record.attempt, holder: finished.run?.lease?.owner ?? null });
+    // finishRun wrote nothing, so a lock this attempt took would stay until it expires and hold
+    // off the portfolio's next runs; and the answer must be what the ledger holds, not this
+    // attempt's own view, which another attempt may have superseded (review 2 findings 6 and 7).
+    if (outcome.heldLock) await run.ledger.releaseLock({ profileId: profile.id, owner: run.deps.owner });
+    const current = finished.run;
+    if (current && current.status !== 'running') return storedReport(current);
+    const liveElsewhere =
+      current?.lease && current.lease.owner !== run.deps.owner && current.lease.until > run.deps.clock.now();
+    if (current && liveElsewhere) return inProgressReport(current);
   }
   const fields = {
     executionId: record.runId,
