@@ -1,6 +1,6 @@
 import Big from 'big.js';
 import { createMemoryLedger, MemoryStore } from '../ledger/memory';
-import type { Ledger } from '../ports/ledger';
+import { type Ledger, LedgerUnavailableError } from '../ports/ledger';
 import { rebalanceOnce } from './rebalance-once';
 import { FakeExchange } from './testing/fake-exchange';
 import { ManualClock, runInput, testDeps } from './testing/run-deps';
@@ -119,6 +119,87 @@ describe('rebalanceOnce: turnover and cool-down', () => {
     const portfolio = await ledger().readPortfolio('default');
     expect(portfolio.turnover?.notional).toBe(traded.toFixed());
     expect(portfolio.lastRebalanceAt).toEqual(new Date(START + 15 * 60_000));
+  });
+
+  /** a ledger on the same store whose finishRun fails as a Firestore outage would (503, retry later) */
+  function failingFinish(inner: Ledger): Ledger {
+    const failing: Ledger = Object.assign(Object.create(inner) as Ledger, {
+      scope: () => failing,
+      finishRun: () => Promise.reject(new LedgerUnavailableError('finish the run', new Error('UNAVAILABLE'))),
+    });
+    return failing;
+  }
+
+  function tradedOn(exchange: FakeExchange): Big {
+    return [...exchange.orders.values()].reduce((sum, o) => sum.plus(o.executedQuote), new Big(0));
+  }
+
+  it('regression: a fill is counted once when a retry resumes a run whose order was already counted by another run', async () => {
+    const { clock, exchange, ledger } = world();
+    const knobs = { orderType: 'maker', cooldown: '10m' };
+    // A places a resting maker order, then its finish hits a ledger outage: its lease and lock stay
+    await expect(
+      rebalanceOnce(runInput('job-A-0001'), testDeps(exchange, failingFinish(ledger()), clock, { knobs })),
+    ).rejects.toBeInstanceOf(LedgerUnavailableError);
+    expect(exchange.sent).toHaveLength(1);
+    clock.advance(6 * 60_000); // A's lease and lock ran out
+    exchange.fillResting(); // A's maker order filled meanwhile
+    // A' (Scheduler's retry of A) takes A over, then is slow before the lock
+    const stall = frozen();
+    const inner = ledger();
+    const slow: Ledger = Object.assign(Object.create(inner) as Ledger, {
+      scope: () => slow,
+      acquireLock: async (input: Parameters<Ledger['acquireLock']>[0]) => {
+        stall.arrive();
+        await stall.wait;
+        return inner.acquireLock(input);
+      },
+    });
+    const retry = rebalanceOnce(runInput('job-A-0001'), testDeps(exchange, slow, clock, { knobs, owner: 'inst-A2' }));
+    await stall.reached;
+    // R gets the expired lock; closing A is refused (A' holds A's lease); R's reconcile records the fill
+    const r = await rebalanceOnce(
+      runInput('job-R-0002'),
+      testDeps(exchange, ledger(), clock, { knobs, owner: 'inst-R' }),
+    );
+    expect(r.status).toBe('skipped');
+    stall.release();
+    const ra = await retry;
+    expect(ra.status).toBe('completed');
+    expect(ra.message).toContain('resumed');
+    const traded = tradedOn(exchange);
+    expect(traded.gt(0)).toBe(true);
+    const portfolio = await ledger().readPortfolio('default');
+    expect(portfolio.turnover).toEqual({ day: '2026-03-10', notional: traded.toFixed() });
+    expect(portfolio.lastRebalanceAt).toEqual(clock.now());
+  });
+
+  it("regression: a fill found by reconcile counts toward turnover even when the reconciling run's finish fails", async () => {
+    const { clock, exchange, ledger } = world();
+    const knobs = { orderType: 'maker' };
+    const a = await rebalanceOnce(runInput('job-A-0001'), testDeps(exchange, ledger(), clock, { knobs }));
+    expect(a.orders.map((o) => `${o.side} ${o.status}`)).toEqual(['SELL open']);
+    clock.advance(2 * 60_000);
+    exchange.fillResting(); // the maker order fills after A ended
+    const foundAt = clock.now();
+    // R's reconcile records the fill; R's finish then hits a ledger outage (503)
+    await expect(
+      rebalanceOnce(
+        runInput('job-R-0002'),
+        testDeps(exchange, failingFinish(ledger()), clock, { knobs, owner: 'inst-R' }),
+      ),
+    ).rejects.toBeInstanceOf(LedgerUnavailableError);
+    const traded = tradedOn(exchange);
+    expect(traded.gt(0)).toBe(true);
+    const counted = { day: '2026-03-10', notional: traded.toFixed() };
+    expect((await ledger().readPortfolio('default')).turnover).toEqual(counted);
+    // the next run closes R as abandoned and adds nothing more
+    clock.advance(6 * 60_000);
+    await rebalanceOnce(runInput('job-R-0003'), testDeps(exchange, ledger(), clock, { knobs, owner: 'inst-R2' }));
+    expect((await ledger().readRun('job-R-0002'))?.reason).toBe('run.abandoned');
+    const portfolio = await ledger().readPortfolio('default');
+    expect(portfolio.turnover).toEqual(counted);
+    expect(portfolio.lastRebalanceAt).toEqual(foundAt);
   });
 });
 

@@ -1,5 +1,4 @@
 import Big from 'big.js';
-import { utcDay } from '../domain/guards';
 import { type Plan, plan } from '../domain/plan';
 import { dec, planToJson } from '../domain/plan-json';
 import type { StrategyProfile } from '../domain/profile';
@@ -200,9 +199,10 @@ async function runClaimed(run: Run): Promise<RebalanceReport> {
  * A run of this portfolio whose lease ran out unfinished (it held the lock we just took, or died
  * between its claim and the lock): its process died or stalled, and unless a
  * Scheduler retry of that very id comes back, nobody would ever finish it — it would read
- * `running` forever. It is closed as `failed` (run.abandoned) with what it had traded so far
- * counted in the day's turnover and cool-down; its unsettled intents are settled by the reconcile
- * step that follows. A distinct owner keeps our own lock out of that finish.
+ * `running` forever. It is closed as `failed` (run.abandoned); what it traded was counted in the
+ * day's turnover when each fill was recorded (updateIntent), so nothing is summed here; its
+ * unsettled intents are settled by the reconcile step that follows. A distinct owner keeps our own
+ * lock out of that finish.
  */
 async function closeAbandoned(run: Run, abandonedId: string): Promise<void> {
   const { ledger, deps, profile, record, log } = run;
@@ -233,7 +233,7 @@ async function closeAbandoned(run: Run, abandonedId: string): Promise<void> {
     reason: error.code,
     report: plainRecord(report),
     error: errorRecord(error),
-    portfolio: { profileId: profile.id, traded, turnoverNotional: dryRun ? new Big(0) : sumQuote(intents) },
+    portfolio: { profileId: profile.id, traded },
   });
   log.warn('run.abandoned_closed', { abandoned: abandonedId, outcome: finished.outcome, orders: intents.length });
 }
@@ -304,12 +304,7 @@ async function underLock(run: Run, partial: Partial<Outcome>): Promise<Outcome> 
   }
 
   const now = deps.clock.now();
-  const thePlan = plan(
-    planSnapshotOf(market, lastPricesOf(portfolio)),
-    profile,
-    stateOf(portfolio, reconciled.discoveredQuote, now),
-    now,
-  );
+  const thePlan = plan(planSnapshotOf(market, lastPricesOf(portfolio)), profile, stateOf(portfolio), now);
   partial.plan = thePlan;
   if (thePlan.status === 'skip') {
     return { ...base, plan: thePlan, status: 'skipped', reason: thePlan.skip, message: thePlan.reason };
@@ -432,17 +427,14 @@ function toNewOrder(o: PlannedOrder, clientOrderId: string): NewOrder {
 }
 
 /**
- * The cool-down and turnover state the plan sees: as stored, plus fills this run just discovered
- * (finish writes them to the portfolio; the plan must not trade past the cap or the cool-down meanwhile).
+ * The cool-down and turnover state the plan sees, as stored: read after the reconcile step, so it
+ * already holds the fills that step recorded (updateIntent counts each fill as it records it).
  */
-function stateOf(portfolio: PortfolioState, discovered: Big, now: Date): Parameters<typeof plan>[2] {
+function stateOf(portfolio: PortfolioState): Parameters<typeof plan>[2] {
   const stored = portfolio.turnover
     ? { day: portfolio.turnover.day, notional: new Big(portfolio.turnover.notional) }
     : null;
-  if (!discovered.gt(0)) return { lastRebalanceAt: portfolio.lastRebalanceAt, turnover: stored };
-  const today = utcDay(now);
-  const before = stored?.day === today ? stored.notional : new Big(0);
-  return { lastRebalanceAt: now, turnover: { day: today, notional: before.plus(discovered) } };
+  return { lastRebalanceAt: portfolio.lastRebalanceAt, turnover: stored };
 }
 
 function lastPricesOf(portfolio: PortfolioState): Map<string, Big> | undefined {
@@ -480,7 +472,7 @@ function snapshotRecord(market: MarketSnapshot, before: Valuation | undefined) {
   };
 }
 
-/** Step 11: the run doc, the portfolio (cool-down, turnover, last prices, lock) and one log line. */
+/** Step 11: the run doc, the portfolio (cool-down, last prices, lock) and one log line. Turnover is not summed here. */
 async function finish(run: Run, outcome: Outcome): Promise<RebalanceReport> {
   const { record, profile, log } = run;
   const intents = outcome.intents ?? [];
@@ -559,7 +551,7 @@ async function finish(run: Run, outcome: Outcome): Promise<RebalanceReport> {
           portfolio: {
             profileId: profile.id,
             traded: liveFills,
-            turnoverNotional: (run.dryRun ? new Big(0) : notional).plus(discovered),
+            // no turnover here: each fill was added to it when it was recorded (updateIntent)
             // A run the price-move guard held keeps the old reference: replacing it with the moved
             // price would let the next run trade a move that lasted a single period.
             ...(outcome.market && outcome.reason !== 'guard:priceMove'

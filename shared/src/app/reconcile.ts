@@ -20,8 +20,8 @@ export interface ReconcileResult {
   error: AppError | null;
   /**
    * quote traded by intents of earlier runs since they were last recorded (a maker order that
-   * filled after its run ended, an IOC that had ended unknown): their own runs could not count it,
-   * so the run that finds it adds it to today's turnover and starts the cool-down
+   * filled after its run ended, an IOC that had ended unknown). Information for the run's result:
+   * updateIntent already added it to today's turnover and started the cool-down as it recorded it
    */
   discoveredQuote: Big;
 }
@@ -34,7 +34,7 @@ export interface ReconcileContext {
   logger: Logger;
   /** the exchange's recvWindow, ms (see send-window.ts) */
   recvWindowMs: number;
-  /** the run reconciling: fills of its own intents are counted by its own finish, not here */
+  /** the run reconciling: fills of its own intents are not reported as discovered */
   runId: string;
   /** a dry run (or LIVE_TRADING off) only looks: it cancels nothing */
   dryRun: boolean;

@@ -179,6 +179,7 @@ const intentDoc = v.object({
   exchangeStatus: nullableString,
   executedQuantity: v.nullish(decimalString, '0'),
   executedQuote: v.nullish(decimalString, '0'),
+  countedQuote: v.nullish(decimalString, '0'),
   fees: v.nullish(v.record(v.string(), decimalString), {}),
   error: nullableRecord,
   sendBy: nullableDate,

@@ -688,6 +688,103 @@ export function describeLedgerContract(name: string, setup: LedgerContractSetup)
       });
     });
 
+    describe('turnover: every fill counted once, in the write that records it', () => {
+      async function intentOf(profileId: string, suffix: string) {
+        const runId = uniqueId('run');
+        const { owner } = await claim(runId, profileId);
+        const clientOrderId = `${runId.slice(-8)}${suffix}`;
+        await ledger.writeIntents({ runId, profileId, attempt: 1, intents: [{ leg: 0, order: order(clientOrderId) }] });
+        return { runId, profileId, owner, clientOrderId };
+      }
+
+      it('adds the quote filled above the countedQuote watermark to today’s turnover and starts the cool-down, whoever records it', async () => {
+        const profileId = uniqueId('pf');
+        const a = await intentOf(profileId, 'a');
+        const refA = { runId: a.runId, clientOrderId: a.clientOrderId };
+        expect((await ledger.listIntents(a.runId))[0]?.countedQuote).toBe('0');
+        // a status word without fills counts nothing
+        await ledger.updateIntent({ ...refA, status: 'open', orderId: 'T1' });
+        expect(await ledger.readPortfolio(profileId)).toMatchObject({ turnover: null, lastRebalanceAt: null });
+
+        const partial = await ledger.updateIntent({
+          ...refA,
+          status: 'open',
+          executedQuantity: '4',
+          executedQuote: '2',
+        });
+        expect(partial).toMatchObject({ executedQuote: '2', countedQuote: '2' });
+        expect(await ledger.readPortfolio(profileId)).toMatchObject({
+          turnover: { day: '2031-03-14', notional: '2' },
+          lastRebalanceAt: clock.now(),
+        });
+        const firstFillAt = clock.now();
+
+        clock.advance(60_000);
+        // the same answer again, from another instance: nothing new was filled, nothing is added
+        await other.updateIntent({ ...refA, status: 'open', executedQuantity: '4', executedQuote: '2' });
+        // a stale, lower answer neither lowers the fill nor the count
+        await ledger.updateIntent({ ...refA, status: 'open', executedQuantity: '1', executedQuote: '0.5' });
+        expect(await ledger.readPortfolio(profileId)).toMatchObject({
+          turnover: { day: '2031-03-14', notional: '2' },
+          lastRebalanceAt: firstFillAt,
+        });
+
+        // the rest of the fill adds only the difference
+        const filled = await other.updateIntent({
+          ...refA,
+          status: 'filled',
+          executedQuantity: '10',
+          executedQuote: '5',
+        });
+        expect(filled).toMatchObject({ executedQuote: '5', countedQuote: '5' });
+        expect(await ledger.readPortfolio(profileId)).toMatchObject({
+          turnover: { day: '2031-03-14', notional: '5' },
+          lastRebalanceAt: clock.now(),
+        });
+
+        // another intent of the profile adds its own fill
+        const b = await intentOf(profileId, 'b');
+        await ledger.updateIntent({ ...b, status: 'filled', executedQuantity: '3', executedQuote: '1.25' });
+        expect((await ledger.readPortfolio(profileId)).turnover).toEqual({ day: '2031-03-14', notional: '6.25' });
+
+        // finishing a run adds nothing: its fills are already counted
+        const finished = await ledger.finishRun({
+          runId: b.runId,
+          owner: b.owner,
+          status: 'completed',
+          report: {},
+          portfolio: { profileId, traded: true },
+        });
+        expect(finished.outcome).toBe('finished');
+        expect((await ledger.readPortfolio(profileId)).turnover).toEqual({ day: '2031-03-14', notional: '6.25' });
+
+        // a fill recorded on the next UTC day counts toward that day only
+        clock.advance(3 * 60 * 60_000);
+        const c = await intentOf(profileId, 'c');
+        await ledger.updateIntent({ ...c, status: 'filled', executedQuantity: '1', executedQuote: '0.5' });
+        expect((await ledger.readPortfolio(profileId)).turnover).toEqual({ day: '2031-03-15', notional: '0.5' });
+      });
+
+      it('regression: concurrent writers recording the same fill count it once', async () => {
+        const profileId = uniqueId('pf');
+        const a = await intentOf(profileId, 'a');
+        const writers = [ledger, other, ledger, other, ledger, other];
+        await Promise.all(
+          writers.map((l) =>
+            l.updateIntent({
+              runId: a.runId,
+              clientOrderId: a.clientOrderId,
+              status: 'filled',
+              executedQuantity: '7',
+              executedQuote: '3.5',
+            }),
+          ),
+        );
+        expect((await ledger.readPortfolio(profileId)).turnover).toEqual({ day: '2031-03-14', notional: '3.5' });
+        expect((await ledger.listIntents(a.runId))[0]).toMatchObject({ executedQuote: '3.5', countedQuote: '3.5' });
+      });
+    });
+
     describe('snapshots', () => {
       it('are recorded once per second under yyyymmddThhmmssZ, with expireAt, refreshing the last prices', async () => {
         const profileId = uniqueId('pf');

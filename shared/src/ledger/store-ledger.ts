@@ -288,6 +288,7 @@ export class StoreLedger implements Ledger {
         exchangeStatus: null,
         executedQuantity: '0',
         executedQuote: '0',
+        countedQuote: '0',
         fees: {},
         error: null,
         sendBy: null,
@@ -330,19 +331,36 @@ export class StoreLedger implements Ledger {
       if (input.executedQuantity !== undefined) {
         patch.executedQuantity = maxDecimal(current.executedQuantity, decimal(input.executedQuantity));
       }
-      if (input.executedQuote !== undefined) {
-        patch.executedQuote = maxDecimal(current.executedQuote, decimal(input.executedQuote));
-      }
+      const executedQuote =
+        input.executedQuote !== undefined
+          ? maxDecimal(current.executedQuote, decimal(input.executedQuote))
+          : current.executedQuote;
+      if (input.executedQuote !== undefined) patch.executedQuote = executedQuote;
       if (input.fees !== undefined) patch.fees = decimals(input.fees);
       if (input.error !== undefined) patch.error = toStoredRecord(input.error);
       const portfolioPath = paths.portfolio(current.profileId);
       const openEntry: MergeRecord = {
         [current.clientOrderId]: isUnsettled(input.status) ? current.runId : DELETE_FIELD,
       };
+      const portfolioPatch: MergeRecord = { profile: current.profileId, openIntents: openEntry };
+      // Each fill is counted once, here, with the write that records it: a count left to the
+      // run's finish is lost when that finish fails, and summed twice when two runs finish the
+      // same intents. The watermark says how much of the fill is already in the turnover.
+      // Fills are real trades whoever records them (a dry run reconciling an earlier live order too).
+      const uncounted = new Big(executedQuote).minus(current.countedQuote);
+      if (uncounted.gt(0)) {
+        const portfolio = parsePortfolio(current.profileId, await read(portfolioPath));
+        const today = utcDay(now);
+        const before = portfolio.turnover?.day === today ? new Big(portfolio.turnover.notional) : new Big(0);
+        portfolioPatch.turnover = { day: today, notional: before.plus(uncounted).toFixed() };
+        portfolioPatch.lastRebalanceAt = now;
+        portfolioPatch.updatedAt = now;
+        patch.countedQuote = executedQuote;
+      }
       return {
         writes: [
           { op: 'merge', path, data: patch },
-          { op: 'merge', path: portfolioPath, data: { profile: current.profileId, openIntents: openEntry } },
+          { op: 'merge', path: portfolioPath, data: portfolioPatch },
         ],
         result: parseIntent(path, deepMerge(data, patch)),
       };
@@ -421,7 +439,9 @@ export class StoreLedger implements Ledger {
       const value = input[key];
       if (value !== undefined) runPatchBase[key] = toStoredRecord(value);
     }
-    const turnoverAdd = input.portfolio ? new Big(decimal(input.portfolio.turnoverNotional)) : new Big(0);
+    const turnoverAdd = input.portfolio?.turnoverNotional
+      ? new Big(decimal(input.portfolio.turnoverNotional))
+      : new Big(0);
     const prices = input.portfolio?.prices ? decimals(input.portfolio.prices) : undefined;
 
     return this.transact<FinishResult>('finish the run', async (read) => {

@@ -29,7 +29,12 @@ export interface Ledger {
   readRun(runId: string): Promise<RunRecord | null>;
   /** Writes every intent of a run as `pending` in one batch, before anything is sent. Existing ids → LedgerStateError. */
   writeIntents(input: WriteIntentsInput): Promise<OrderIntent[]>;
-  /** Records what the exchange said about one intent (only from the listed statuses when `onlyFrom` is given). */
+  /**
+   * Records what the exchange said about one intent (only from the listed statuses when `onlyFrom` is given).
+   * Counts every fill exactly once, when it is recorded: quote filled above the intent's `countedQuote`
+   * is added to the portfolio's turnover for today (UTC) and sets its lastRebalanceAt (cool-down),
+   * and `countedQuote` moves up, all in the same transaction as the fill itself.
+   */
   updateIntent(input: UpdateIntentInput): Promise<OrderIntent>;
   /**
    * pending → submitted with a send deadline, in one transaction, only while the intent is still
@@ -43,7 +48,8 @@ export interface Ledger {
   listUnsettledIntents(profileId: string): Promise<OrderIntent[]>;
   /**
    * Ends a run held by `owner`: run doc and (when `portfolio` is given) the portfolio's cool-down,
-   * daily turnover, last prices and lock release, in one transaction. A lost or expired lease →
+   * last prices and lock release, in one transaction. Fills are not counted here (updateIntent
+   * counts them as they are recorded). A lost or expired lease →
    * `lease_lost`, nothing written (an expired lease may be taken over at any moment).
    */
   finishRun(input: FinishRunInput): Promise<FinishResult>;
@@ -258,6 +264,11 @@ export interface OrderIntent {
   exchangeStatus: string | null;
   executedQuantity: string;
   executedQuote: string;
+  /**
+   * watermark: the part of executedQuote already added to the portfolio's turnover (by updateIntent,
+   * in the transaction that recorded it); '0' on documents written before it existed
+   */
+  countedQuote: string;
   /** asset → fee paid */
   fees: Record<string, string>;
   error: StoredRecord | null;
@@ -320,8 +331,11 @@ export interface FinishRunInput {
     profileId: string;
     /** true only when live orders filled: sets lastRebalanceAt (cool-down) */
     traded: boolean;
-    /** quote notional traded by this run, added to today's (UTC) turnover */
-    turnoverNotional: Big | string;
+    /**
+     * extra quote notional added to today's (UTC) turnover. The app passes none: fills are counted
+     * once, by updateIntent, when they are recorded; adding them here too would count them twice.
+     */
+    turnoverNotional?: Big | string;
     prices?: Record<string, Big | string>;
   };
 }
