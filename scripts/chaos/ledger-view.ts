@@ -1,4 +1,4 @@
-import { Firestore, Timestamp } from '@google-cloud/firestore';
+import { FieldPath, Firestore, Timestamp } from '@google-cloud/firestore';
 import type { LedgerIntent, LedgerRun } from './world';
 
 /**
@@ -70,6 +70,11 @@ export function openLedgerView(projectId: string, emulatorHost: string): LedgerV
       const portfolio = db.doc(`portfolios/${profileId}`);
       const p = await portfolio.get();
       if (p.exists && p.get('lock.runId') === runId) await portfolio.update({ 'lock.until': past() });
+      // The portfolio also notes each claim with its lease end; the product finds abandoned runs
+      // there, so time moved forward for the run must move forward for its claim too.
+      const claims = p.exists ? p.get('claims') : undefined;
+      if (claims && typeof claims === 'object' && runId in claims)
+        await portfolio.update(new FieldPath('claims', runId), past());
     },
     async endTurnoverDay(profileId) {
       const portfolio = db.doc(`portfolios/${profileId}`);
