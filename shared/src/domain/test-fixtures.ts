@@ -5,7 +5,7 @@ import vector from './mexc-qrlusdt-rules.fixture.json';
 import type { PlanSnapshot } from './plan';
 import { parseProfile, type StrategyProfile } from './profile';
 
-/** Builders for the domain's tests only (nothing outside *.test.ts imports this file). */
+/** Builders for tests only: *.test.ts files and the app's test fakes (shared/src/app/testing) import it. */
 
 /** QRLUSDT as MEXC describes it (illustrative vector): tick 0.0001, step 0.01, min notional 1 USDT. */
 export function qrlRules(overrides: Partial<SymbolRules> = {}): SymbolRules {

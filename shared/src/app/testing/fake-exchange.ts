@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import type { Balance, BookTop, Depth, OrderState, SymbolRules, Trade } from '../../domain/market';
+import { qrlRules } from '../../domain/test-fixtures';
 import { AppError } from '../../errors/app-error';
 import type { Clock } from '../../ports/clock';
 import type { Exchange, NewOrder, OrderRef } from '../../ports/exchange';
@@ -10,21 +11,8 @@ import type { Exchange, NewOrder, OrderRef } from '../../ports/exchange';
  * order whose `sendBy` has passed, and it honours `quoteQuantity` on MARKET buys. Hooks let a test
  * stall a send, lose an answer or hide an order from queries.
  */
-export const QRL_RULES: SymbolRules = {
-  symbol: 'QRLUSDT',
-  baseAsset: 'QRL',
-  quoteAsset: 'USDT',
-  tradable: true,
-  tickSize: new Big('0.0001'),
-  stepSize: new Big('0.01'),
-  minQuantity: new Big(0),
-  maxQuantity: null,
-  minNotional: new Big(1),
-  maxNotional: new Big(2_000_000),
-  orderTypes: ['LIMIT', 'MARKET', 'LIMIT_MAKER', 'IMMEDIATE_OR_CANCEL', 'FILL_OR_KILL'],
-  makerCommission: new Big(0),
-  takerCommission: new Big('0.0005'),
-};
+/** QRLUSDT as the domain's tests describe it, from the same MEXC reference vector. */
+export const QRL_RULES: SymbolRules = qrlRules();
 
 /** What the MEXC adapter throws when an order's send deadline passed before it was signed. */
 export class FakeSendDeadlineError extends AppError {
