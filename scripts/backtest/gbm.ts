@@ -1,3 +1,4 @@
+import { mulberry32 } from '../lib/prng';
 import type { Bar } from './price-csv';
 
 /**
@@ -13,18 +14,6 @@ export interface GbmOptions {
   startPrice?: number;
   startTime?: number;
   intervalMs?: number;
-}
-
-/** mulberry32: tiny, fast, good enough for test data; not for anything secret. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** Prices are written with 8 decimals (finer than the 0.0001 tick, as a real mid price can be). */

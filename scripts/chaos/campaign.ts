@@ -21,9 +21,9 @@ import {
   startFunction,
   startLocalStack,
 } from '../lib/local-stack';
+import { createPrng } from '../lib/prng';
 import { checkLogs, checkWorld, type InvariantContext, type Violation } from './invariants';
 import { type LedgerView, openLedgerView } from './ledger-view';
-import { createPrng } from './prng';
 import {
   type ChaosSymbol,
   type CrashPoint,

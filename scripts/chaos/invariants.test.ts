@@ -1,3 +1,4 @@
+import { createPrng } from '../lib/prng';
 import {
   checkBalances,
   checkCaps,
@@ -8,7 +9,6 @@ import {
   checkWorld,
   type InvariantContext,
 } from './invariants';
-import { createPrng } from './prng';
 import { CRASH_POINTS, scenarioFor } from './scenario';
 import type { ExchangeOrder, ExchangeTrade, LedgerIntent, LedgerRun, World } from './world';
 

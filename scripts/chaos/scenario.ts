@@ -1,4 +1,4 @@
-import type { Prng } from './prng';
+import type { Prng } from '../lib/prng';
 
 /** The campaign's portfolio: two traded assets against USDT, so a run can hold two orders. */
 export const SYMBOLS = ['QRLUSDT', 'BTCUSDT'] as const;

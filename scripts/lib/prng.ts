@@ -1,6 +1,8 @@
 /**
- * A small seeded PRNG (mulberry32): the campaign draws every decision from it, so a seed replays
- * the same scenarios. Not for anything secret.
+ * A small seeded PRNG (mulberry32) for the scripts: the fault campaign draws every decision from it
+ * and the backtest's synthetic series too, so a seed replays the same run. Not for anything secret.
+ * The simulator and the domain's golden test keep their own copies on purpose: neither may depend
+ * on the scripts.
  */
 export interface Prng {
   /** uniform in [0, 1) */
@@ -15,15 +17,20 @@ export interface Prng {
   fork(label: number): Prng;
 }
 
-export function createPrng(seed: number): Prng {
+/** mulberry32: uniform numbers in [0, 1) from a 32-bit seed, the same on every machine. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
-  const next = () => {
+  return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export function createPrng(seed: number): Prng {
+  const next = mulberry32(seed);
   const prng: Prng = {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
