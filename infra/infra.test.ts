@@ -154,6 +154,12 @@ describe('terraform', () => {
     expect(validation.condition).toBe(hcl('contains(["verify", "platform-verified"], var.auth_mode)'));
   });
 
+  it('leaves ACCOUNT_ID empty by default, so the account id is the API key fingerprint', () => {
+    expect(varDefault('account_id')).toBe('');
+    expect(loadConfig(terraformEnv()).accountId).toMatch(/^key-[0-9a-f]{16}$/);
+    expect(deploySh).toMatch(/^ACCOUNT_ID="\$\{ACCOUNT_ID:-\}"$/m);
+  });
+
   it('never takes a secret value as a variable or writes one into state', () => {
     expect(Object.keys(resources('google_secret_manager_secret_version'))).toHaveLength(0);
     for (const name of Object.keys(tf.variable)) expect(name).not.toMatch(/key|secret|password|token/i);

@@ -9,6 +9,7 @@
 #   PROJECT_ID (required)  REGION [asia-northeast1]  FIRESTORE_LOCATION [asia-northeast1]
 #   NAME_PREFIX [qrl]  LIVE_TRADING [false]  AUTH_MODE [platform-verified]
 #   MEXC_BASE_URL [https://api.mexc.com]  MEXC_RECV_WINDOW_MS [5000]  STRATEGY_PROFILES []
+#   ACCOUNT_ID [] (empty: a fingerprint of the API key; set it to keep the safety state across key rotations)
 #   REPLAY_WINDOW_S [900]  RUN_RETENTION_DAYS [90]  LOG_LEVEL [info]
 #   REBALANCE_SCHEDULE [*/15 * * * *]  REBALANCE_PERIOD_MINUTES [15]  SNAPSHOT_SCHEDULE [0 * * * *]
 #   TIME_ZONE [Etc/UTC]  REBALANCE_TIMEOUT [120]  SNAPSHOT_TIMEOUT [60]  DEADLINE_MARGIN [30]
@@ -26,6 +27,7 @@ AUTH_MODE="${AUTH_MODE:-platform-verified}"
 MEXC_BASE_URL="${MEXC_BASE_URL:-https://api.mexc.com}"
 MEXC_RECV_WINDOW_MS="${MEXC_RECV_WINDOW_MS:-5000}"
 STRATEGY_PROFILES="${STRATEGY_PROFILES:-}"
+ACCOUNT_ID="${ACCOUNT_ID:-}"
 REPLAY_WINDOW_S="${REPLAY_WINDOW_S:-900}"
 RUN_RETENTION_DAYS="${RUN_RETENTION_DAYS:-90}"
 LOG_LEVEL="${LOG_LEVEL:-info}"
@@ -153,6 +155,7 @@ write_env() {
     echo "MEXC_RECV_WINDOW_MS: $(yaml_str "$MEXC_RECV_WINDOW_MS")"
     echo "LIVE_TRADING: $(yaml_str "$LIVE_TRADING")"
     echo "STRATEGY_PROFILES: $(yaml_str "$STRATEGY_PROFILES")"
+    echo "ACCOUNT_ID: $(yaml_str "$ACCOUNT_ID")"
     echo "OIDC_AUDIENCE: $(yaml_str "$audience")"
     echo "OIDC_ALLOWED_EMAILS: $(yaml_str "$scheduler_sa")"
     echo "AUTH_MODE: $(yaml_str "$AUTH_MODE")"

@@ -63,6 +63,7 @@ locals {
     MEXC_RECV_WINDOW_MS  = tostring(var.mexc_recv_window_ms)
     LIVE_TRADING         = var.live_trading ? "true" : "false"
     STRATEGY_PROFILES    = var.strategy_profiles
+    ACCOUNT_ID           = var.account_id
     OIDC_ALLOWED_EMAILS  = google_service_account.scheduler.email
     AUTH_MODE            = var.auth_mode
     REPLAY_WINDOW_S      = tostring(var.replay_window_s)

@@ -67,6 +67,17 @@ variable "strategy_profiles" {
   default     = ""
 }
 
+variable "account_id" {
+  description = "ACCOUNT_ID: the ledger id of the MEXC account (accounts/<id>), which holds the lock, cool-down, daily turnover and open intents of every profile. Empty uses a non-secret fingerprint of the API key (key-<16 hex>); set it to keep that safety state when rotating keys, since a new key gets a new fingerprint and starts with an empty lock, turnover and cool-down."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.account_id == "" || (can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,149}$", var.account_id)) && !can(regex("^__.*__$", var.account_id)))
+    error_message = "account_id must be empty or 1 to 150 of A-Z, a-z, 0-9, _, . and -, starting with a letter or digit."
+  }
+}
+
 variable "replay_window_s" {
   description = "A Scheduler call whose schedule time is older than this many seconds is skipped as stale."
   type        = number

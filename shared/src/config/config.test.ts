@@ -1,3 +1,4 @@
+import { apiKeyFingerprint } from './account-id';
 import { describeConfig, loadConfig } from './config';
 import { ConfigError } from './config-error';
 
@@ -35,6 +36,10 @@ describe('loadConfig', () => {
     [{ MEXC_BASE_URL: 'not a url' }, /MEXC_BASE_URL must be an absolute URL/],
     [{ OIDC_ALLOWED_EMAILS: 'a@b.c, nope' }, /OIDC_ALLOWED_EMAILS/],
     [{ LIVE_TRADING: 'true' }, /MEXC_API_KEY and MEXC_API_SECRET are required/],
+    [{ ACCOUNT_ID: '-leading-dash' }, /ACCOUNT_ID must be 1 to 150 of/],
+    [{ ACCOUNT_ID: 'has/slash' }, /ACCOUNT_ID must be 1 to 150 of/],
+    [{ ACCOUNT_ID: '__reserved__' }, /ACCOUNT_ID must be 1 to 150 of/],
+    [{ ACCOUNT_ID: `a${'b'.repeat(150)}` }, /ACCOUNT_ID must be 1 to 150 of/],
   ])('names the variable for %j', (env, message) => {
     expect(problemsOf({ ...verified, ...env }).join('\n')).toMatch(message);
   });
@@ -50,6 +55,52 @@ describe('loadConfig', () => {
   it('refuses AUTH_MODE=none unless the exchange is on loopback', () => {
     expect(problemsOf({ AUTH_MODE: 'none' }).join()).toMatch(/AUTH_MODE=none is refused/);
     expect(loadConfig({ AUTH_MODE: 'none', MEXC_BASE_URL: 'http://127.0.0.1:9090' }).auth.mode).toBe('none');
+  });
+
+  describe('accountId', () => {
+    const keys = { MEXC_API_KEY: 'mx0-key-value', MEXC_API_SECRET: 'secret-value' };
+
+    it('is ACCOUNT_ID when set, even with a key', () => {
+      expect(loadConfig({ ...verified, ...keys, ACCOUNT_ID: 'main.account_1-a' }).accountId).toBe('main.account_1-a');
+      expect(loadConfig({ ...verified, ACCOUNT_ID: `a${'b'.repeat(149)}` }).accountId).toHaveLength(150);
+    });
+
+    it('is the fingerprint of MEXC_API_KEY otherwise, and never the key itself', () => {
+      const config = loadConfig({ ...verified, ...keys });
+      expect(config.accountId).toBe(apiKeyFingerprint('mx0-key-value'));
+      expect(config.accountId).toMatch(/^key-[0-9a-f]{16}$/);
+      expect(JSON.stringify(describeConfig(config))).toContain(config.accountId);
+    });
+
+    it('is unkeyed without a key and without ACCOUNT_ID (an empty ACCOUNT_ID is unset)', () => {
+      expect(loadConfig(verified).accountId).toBe('unkeyed');
+      expect(loadConfig({ ...verified, ACCOUNT_ID: '' }).accountId).toBe('unkeyed');
+    });
+  });
+
+  describe('LEDGER=memory with LIVE_TRADING=true', () => {
+    const live = { ...verified, LIVE_TRADING: 'true', MEXC_API_KEY: 'k', MEXC_API_SECRET: 's', LEDGER: 'memory' };
+
+    it('is refused against a non-loopback exchange, naming all three variables and why', () => {
+      const problems = problemsOf(live).join('\n');
+      expect(problems).toMatch(/LEDGER=memory/);
+      expect(problems).toMatch(/LIVE_TRADING=true/);
+      expect(problems).toMatch(/MEXC_BASE_URL is not a loopback address/);
+      expect(problems).toMatch(/per instance.*trade again.*cool-down.*turnover cap/);
+    });
+
+    it('is reported together with the other problems', () => {
+      const problems = problemsOf({ ...live, OIDC_AUDIENCE: '', MEXC_API_SECRET: '' });
+      expect(problems).toHaveLength(3);
+    });
+
+    it('starts against a loopback exchange, and with a memory ledger in dry runs anywhere', () => {
+      const local = loadConfig({ ...live, MEXC_BASE_URL: 'http://127.0.0.1:9090' });
+      expect(local).toMatchObject({ ledger: 'memory', liveTrading: true });
+      expect(loadConfig({ ...live, MEXC_BASE_URL: 'http://localhost:9090' }).ledger).toBe('memory');
+      expect(loadConfig({ ...live, LIVE_TRADING: 'false' }).ledger).toBe('memory');
+      expect(loadConfig({ ...live, LEDGER: 'firestore' }).liveTrading).toBe(true);
+    });
   });
 
   it('never shows the key or secret in its description', () => {

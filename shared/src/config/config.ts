@@ -1,4 +1,5 @@
 import type { LogLevel } from '../observability/logger';
+import { deriveAccountId } from './account-id';
 import { ConfigError } from './config-error';
 import { parseEnv } from './env';
 
@@ -6,6 +7,11 @@ export type AuthMode = 'verify' | 'platform-verified' | 'none';
 
 export interface Config {
   mexc: { baseUrl: string; apiKey: string | undefined; apiSecret: string | undefined; recvWindowMs: number };
+  /**
+   * the MEXC account's ledger id (`accounts/{accountId}`), shared by every profile: ACCOUNT_ID, else a
+   * fingerprint of MEXC_API_KEY (`key-<16 hex>`), else `unkeyed`; never secret (see account-id.ts)
+   */
+  accountId: string;
   liveTrading: boolean;
   /** raw JSON of STRATEGY_PROFILES, validated by the strategy profile schema */
   strategyProfilesJson: string | undefined;
@@ -33,6 +39,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push('OIDC_ALLOWED_EMAILS is required unless AUTH_MODE=none (the scheduler service account)');
   if (e.AUTH_MODE === 'none' && !isLoopbackUrl(e.MEXC_BASE_URL))
     problems.push('AUTH_MODE=none is refused because MEXC_BASE_URL is not a loopback address');
+  // A memory ledger lives in one instance: a Scheduler retry or a parallel trigger that lands on a fresh
+  // instance finds no lock, cool-down or turnover there and trades again. Only a local exchange may see that.
+  if (e.LEDGER === 'memory' && e.LIVE_TRADING && !isLoopbackUrl(e.MEXC_BASE_URL))
+    problems.push(
+      'LEDGER=memory with LIVE_TRADING=true is refused because MEXC_BASE_URL is not a loopback address: a memory ledger is per instance, so a retried or parallel trigger on a fresh instance would trade again, ignoring the cool-down and the daily turnover cap (use LEDGER=firestore, or LIVE_TRADING=false)',
+    );
   if (e.LIVE_TRADING && (!e.MEXC_API_KEY || !e.MEXC_API_SECRET))
     problems.push('MEXC_API_KEY and MEXC_API_SECRET are required when LIVE_TRADING=true');
   if (e.FIRESTORE_EMULATOR_HOST && !/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/.test(e.FIRESTORE_EMULATOR_HOST))
@@ -46,6 +58,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       apiSecret: e.MEXC_API_SECRET,
       recvWindowMs: e.MEXC_RECV_WINDOW_MS,
     },
+    accountId: deriveAccountId(e.ACCOUNT_ID, e.MEXC_API_KEY),
     liveTrading: e.LIVE_TRADING,
     strategyProfilesJson: e.STRATEGY_PROFILES,
     auth: {

@@ -26,10 +26,25 @@ const emailList = v.pipe(
   v.array(v.pipe(v.string(), v.email('must be a comma-separated list of e-mail addresses'))),
 );
 
+/**
+ * ACCOUNT_ID names the ledger document `accounts/{ACCOUNT_ID}`: a Firestore document id that is safe
+ * in a path and in logs. Firestore reserves `__…__` ids; the leading letter or digit already excludes
+ * them, the check says so in case the pattern is ever widened.
+ */
+const accountId = v.pipe(
+  v.string(),
+  v.regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,149}$/,
+    'must be 1 to 150 of A-Z, a-z, 0-9, "_", "." and "-", starting with a letter or digit',
+  ),
+  v.check((s) => !/^__.*__$/.test(s), 'must not have the form __name__ (Firestore reserves it)'),
+);
+
 const fields = {
   MEXC_BASE_URL: v.optional(url, 'https://api.mexc.com'),
   MEXC_API_KEY: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
   MEXC_API_SECRET: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+  ACCOUNT_ID: v.optional(accountId),
   MEXC_RECV_WINDOW_MS: v.optional(intString(1, 60_000), '5000'),
   LIVE_TRADING: v.optional(boolString, 'false'),
   STRATEGY_PROFILES: v.optional(v.string()),

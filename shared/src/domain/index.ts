@@ -46,6 +46,7 @@ export {
   valuationToJson,
 } from './plan-json';
 export {
+  assertDisjointProfiles,
   DEFAULT_KNOBS,
   DEFAULT_PROFILE_ID,
   type OrderPolicy,
@@ -53,6 +54,7 @@ export {
   ProfileError,
   parseProfile,
   parseProfiles,
+  profileOverlaps,
   type RebalanceTo,
   type StrategyProfile,
   type TriggerMode,

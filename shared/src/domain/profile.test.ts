@@ -1,5 +1,5 @@
 import { loadConfig } from '../config';
-import { DEFAULT_KNOBS, ProfileError, parseProfiles } from './profile';
+import { assertDisjointProfiles, DEFAULT_KNOBS, ProfileError, parseProfile, parseProfiles } from './profile';
 
 function problemsOf(json: string | undefined): string {
   try {
@@ -130,5 +130,69 @@ describe('parseProfiles', () => {
     expect(p?.bandRel?.toFixed()).toBe('0.2');
     const both = parseProfiles(one({ bandRel: '0.2', bandAbs: '0.03' })).default;
     expect(both?.bandAbs?.toFixed()).toBe('0.03');
+  });
+});
+
+describe('profiles of one account', () => {
+  const trio = { targets: { QRL: '0.4', BTC: '0.3', USDT: '0.3' } };
+
+  function errorOf(json: string): ProfileError {
+    try {
+      parseProfiles(json);
+    } catch (error) {
+      if (error instanceof ProfileError) return error;
+      throw error;
+    }
+    throw new Error('expected a ProfileError');
+  }
+
+  it('refuses two profiles that share assets, naming STRATEGY_PROFILES, both ids and the assets', () => {
+    const error = errorOf(JSON.stringify({ default: {}, trio }));
+    expect(error.problems).toEqual([
+      'profiles "default" and "trio" both hold QRL, USDT: one MEXC account\'s balances cannot be kept at two sets of targets; give each profile its own assets or deploy them on separate accounts (ACCOUNT_ID / API keys)',
+    ]);
+    expect(error.message).toMatch(/^STRATEGY_PROFILES is invalid: profiles "default" and "trio" both hold QRL, USDT/);
+    expect(error.notDone).toMatch(/did not start/);
+    expect(error.code).toBe('config.profiles_invalid');
+  });
+
+  it('counts the quote: two profiles quoting in USDT share the USDT balance', () => {
+    const json = JSON.stringify({
+      qrl: { targets: { QRL: '0.5', USDT: '0.5' } },
+      btc: { targets: { BTC: '0.5', USDT: '0.5' } },
+    });
+    expect(errorOf(json).problems).toEqual([expect.stringMatching(/^profiles "qrl" and "btc" both hold USDT:/)]);
+  });
+
+  it('names every overlapping pair, together with the field problems of the other profiles', () => {
+    const error = errorOf(JSON.stringify({ a: {}, b: {}, c: trio, d: { bandAbs: '2' } }));
+    expect(error.problems).toEqual([
+      'profiles.d.bandAbs must be above 0 and at most 1',
+      expect.stringMatching(/^profiles "a" and "b" both hold QRL, USDT:/),
+      expect.stringMatching(/^profiles "a" and "c" both hold QRL, USDT:/),
+      expect.stringMatching(/^profiles "b" and "c" both hold QRL, USDT:/),
+    ]);
+  });
+
+  it('starts profiles with disjoint assets, quote included', () => {
+    const profiles = parseProfiles(
+      JSON.stringify({
+        qrl: { targets: { QRL: '0.5', USDT: '0.5' } },
+        btc: { quote: 'USDC', targets: { BTC: '0.6', USDC: '0.4' } },
+      }),
+    );
+    expect(Object.keys(profiles)).toEqual(['qrl', 'btc']);
+    expect(() => assertDisjointProfiles(profiles)).not.toThrow();
+  });
+
+  it('is also a check of its own for profiles built one by one', () => {
+    const apart = {
+      x: parseProfile('x', {}),
+      y: parseProfile('y', { quote: 'USDC', targets: { BTC: '1', USDC: '0' } }),
+    };
+    expect(() => assertDisjointProfiles(apart)).not.toThrow();
+    const same = { x: parseProfile('x', {}), y: parseProfile('y', { cooldown: '2h' }) };
+    expect(() => assertDisjointProfiles(same)).toThrow(ProfileError);
+    expect(() => assertDisjointProfiles(same)).toThrow(/profiles "x" and "y" both hold QRL, USDT/);
   });
 });

@@ -268,8 +268,38 @@ export function parseProfile(id: string, input: unknown): StrategyProfile {
 }
 
 /**
+ * Every profile of a deployment trades the same MEXC account (one ACCOUNT_ID, one API key), so each
+ * asset may belong to one profile only: two profiles holding QRL would each push the one QRL balance
+ * toward their own target and undo each other's trades on every run. The quote asset counts like any
+ * other: two profiles quoting in USDT both value and spend the one USDT balance, so one's buys take
+ * the quote the other's plan relies on, and each sees the other's proceeds as its own drift.
+ * Returns one problem per overlapping pair, in the order the profiles are given.
+ */
+export function profileOverlaps(profiles: Readonly<Record<string, StrategyProfile>>): string[] {
+  const entries = Object.entries(profiles);
+  const problems: string[] = [];
+  for (const [i, [a, pa]] of entries.entries()) {
+    for (const [b, pb] of entries.slice(i + 1)) {
+      const shared = Object.keys(pa.targets).filter((asset) => asset in pb.targets);
+      if (shared.length === 0) continue;
+      problems.push(
+        `profiles "${a}" and "${b}" both hold ${shared.join(', ')}: one MEXC account's balances cannot be kept at two sets of targets; give each profile its own assets or deploy them on separate accounts (ACCOUNT_ID / API keys)`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Throws a ProfileError naming both profile ids and the shared assets when any two profiles overlap. */
+export function assertDisjointProfiles(profiles: Readonly<Record<string, StrategyProfile>>): void {
+  const problems = profileOverlaps(profiles);
+  if (problems.length > 0) throw new ProfileError(problems);
+}
+
+/**
  * STRATEGY_PROFILES (config.strategyProfilesJson) → profiles by id. Unset means the built-in `default`
  * profile (QRL/USDT 50/50 with DEFAULT_KNOBS). A JSON map replaces the built-in profile entirely.
+ * Profiles whose assets overlap are refused (profileOverlaps), so every caller gets one account's rule.
  */
 export function parseProfiles(json: string | undefined): Readonly<Record<string, StrategyProfile>> {
   if (json === undefined) return { [DEFAULT_PROFILE_ID]: parseProfile(DEFAULT_PROFILE_ID, {}) };
@@ -292,6 +322,8 @@ export function parseProfiles(json: string | undefined): Readonly<Record<string,
       problems.push(...error.problems);
     }
   }
+  // Overlaps among the profiles that parsed, reported with their field problems in one error.
+  problems.push(...profileOverlaps(profiles));
   if (problems.length > 0) throw new ProfileError(problems);
   return profiles;
 }
