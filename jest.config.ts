@@ -19,7 +19,11 @@ const config: Config = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{shared,simulator,functions,scripts}/**/*.test.ts', '<rootDir>/infra/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{shared,simulator,functions,scripts}/**/*.test.ts',
+        '<rootDir>/infra/**/*.test.ts',
+        '<rootDir>/test/ledger/**/*.test.ts',
+      ],
       testPathIgnorePatterns: ['/node_modules/', '\\.emulator\\.test\\.ts$'],
     },
     {

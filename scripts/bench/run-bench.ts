@@ -121,7 +121,7 @@ async function measureRun(
 
 function ledgerTrips(body: unknown): number | null {
   const metrics = (body as { metrics?: Record<string, unknown> } | null)?.metrics;
-  const n = metrics?.ledgerRoundTrips;
+  const n = metrics?.firestoreCalls;
   return typeof n === 'number' ? n : null;
 }
 

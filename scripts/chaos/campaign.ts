@@ -12,6 +12,7 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { clientOrderIdFor } from '@qrl-rebalancer/shared/app';
+import { apiKeyFingerprint } from '@qrl-rebalancer/shared/config';
 import { buildFunctions } from '../build';
 import {
   type CallResult,
@@ -167,7 +168,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   });
   const emulatorHost = stack.emulatorHost;
   if (!emulatorHost) throw new Error('the campaign needs the Firestore emulator');
-  const ledger = openLedgerView(stack.projectId, emulatorHost);
+  const ledger = openLedgerView(stack.projectId, emulatorHost, apiKeyFingerprint(stack.simulator.apiKey));
   driver = new Driver(stack, ledger, options.seed, onFunctionOutput, distDir);
   const rows: RunRow[] = [];
   const violations: (Violation & { run: number })[] = [];
@@ -273,7 +274,7 @@ class Driver {
 
   async play(scenario: Scenario): Promise<RunRow> {
     const t0 = Date.now();
-    if (scenario.dayRollover && (await this.ledger.endTurnoverDay(PROFILE_ID))) this.turnoverDay += 1;
+    if (scenario.dayRollover && (await this.ledger.endTurnoverDay())) this.turnoverDay += 1;
     const market = await this.moveMarket(scenario);
     if (scenario.clockOffsetMs !== null) await this.sim('POST', '/__sim/clock', { offsetMs: scenario.clockOffsetMs });
 
@@ -489,7 +490,7 @@ class Driver {
     await this.restart();
     // The restart took longer than the lease: Scheduler's retry (same id) takes the run over, the
     // next schedule (new id) finds the lock free.
-    await this.ledger.expireLease(trigger.executionId, PROFILE_ID);
+    await this.ledger.expireLease(trigger.executionId);
     const next = crash.followUp === 'same_id' ? trigger : this.freshManual(scenario.run, 1);
     if (next !== trigger) row.executionIds.push(next.executionId);
     record([await this.send(next)]);
@@ -508,14 +509,20 @@ class Driver {
 
   private async kill(): Promise<void> {
     const child = this.fn.process;
-    if (child.pid === undefined || child.exitCode !== null) return;
+    // a process killed by a signal has exitCode null and signalCode set: it is gone all the same,
+    // and its 'exit' event fired already, so waiting for it would never end
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise<void>((r) => child.once('exit', () => r()));
     try {
       process.kill(-child.pid, 'SIGKILL');
     } catch {
       // already gone
     }
-    await gone;
+    // bounded: a wait that cannot end must fail the campaign, not hang it
+    await Promise.race([
+      gone,
+      sleep(10_000).then(() => Promise.reject(new Error(`rebalance pid ${child.pid} did not exit 10 s after SIGKILL`))),
+    ]);
   }
 
   private async restart(): Promise<void> {

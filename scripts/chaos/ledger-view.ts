@@ -1,4 +1,4 @@
-import { FieldPath, Firestore, Timestamp } from '@google-cloud/firestore';
+import { Firestore, Timestamp } from '@google-cloud/firestore';
 import type { LedgerIntent, LedgerRun } from './world';
 
 /**
@@ -9,17 +9,18 @@ import type { LedgerIntent, LedgerRun } from './world';
 export interface LedgerView {
   runs(): Promise<LedgerRun[]>;
   intents(): Promise<LedgerIntent[]>;
-  /** The dead process's run lease and its portfolio lock end now, as they would after LEASE_MS. */
-  expireLease(runId: string, profileId: string): Promise<void>;
-  /** The UTC day of the portfolio's turnover ends (the daily cap starts again). */
-  endTurnoverDay(profileId: string): Promise<boolean>;
+  /** The dead process's run lease and its account lock end now, as they would after LEASE_MS. */
+  expireLease(runId: string): Promise<void>;
+  /** The UTC day of the account's turnover ends (the daily cap starts again). */
+  endTurnoverDay(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 const millis = (value: unknown): number | null => (value instanceof Timestamp ? value.toMillis() : null);
 const str = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
 
-export function openLedgerView(projectId: string, emulatorHost: string): LedgerView {
+/** `accountId`: the document the functions under test keep their safety state in (accounts/{accountId}). */
+export function openLedgerView(projectId: string, emulatorHost: string, accountId: string): LedgerView {
   // The client finds the emulator through this variable (and then sends no credentials).
   process.env.FIRESTORE_EMULATOR_HOST = emulatorHost;
   const db = new Firestore({ projectId });
@@ -62,27 +63,22 @@ export function openLedgerView(projectId: string, emulatorHost: string): LedgerV
         };
       });
     },
-    async expireLease(runId, profileId) {
+    async expireLease(runId) {
       const run = db.doc(`runs/${runId}`);
       const runDoc = await run.get();
       if (runDoc.exists && runDoc.get('status') === 'running' && runDoc.get('lease'))
         await run.update({ 'lease.until': past() });
-      const portfolio = db.doc(`portfolios/${profileId}`);
-      const p = await portfolio.get();
-      if (p.exists && p.get('lock.runId') === runId) await portfolio.update({ 'lock.until': past() });
-      // The portfolio also notes each claim with its lease end; the product finds abandoned runs
-      // there, so time moved forward for the run must move forward for its claim too.
-      const claims = p.exists ? p.get('claims') : undefined;
-      if (claims && typeof claims === 'object' && runId in claims)
-        await portfolio.update(new FieldPath('claims', runId), past());
+      const account = db.doc(`accounts/${accountId}`);
+      const a = await account.get();
+      if (a.exists && a.get('lock.runId') === runId) await account.update({ 'lock.until': past() });
     },
-    async endTurnoverDay(profileId) {
-      const portfolio = db.doc(`portfolios/${profileId}`);
-      const p = await portfolio.get();
-      const day = p.exists ? p.get('turnover.day') : undefined;
+    async endTurnoverDay() {
+      const account = db.doc(`accounts/${accountId}`);
+      const a = await account.get();
+      const day = a.exists ? a.get('turnover.day') : undefined;
       if (typeof day !== 'string') return false;
       const before = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-      await portfolio.update({ 'turnover.day': before });
+      await account.update({ 'turnover.day': before });
       return true;
     },
     close: () => db.terminate(),

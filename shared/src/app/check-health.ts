@@ -9,6 +9,8 @@ export interface HealthDeps {
   ledger: Ledger;
   clock: Clock;
   profiles: Readonly<Record<string, StrategyProfile>>;
+  /** the MEXC account whose document holds each profile's last run */
+  accountId: string;
 }
 
 export interface HealthOptions {
@@ -87,19 +89,20 @@ export async function checkHealth(deps: HealthDeps, options: HealthOptions = {})
   };
   const ledger = async (): Promise<HealthCheck[]> => {
     try {
-      const portfolio = await deps.ledger.readPortfolio(profile.id);
-      const read: HealthCheck = { name: 'ledger.read', ok: true, detail: `portfolios/${profile.id} read` };
-      const last = portfolio.lastFinishedAt;
-      if (!last) return [read, { name: 'runs.fresh', ok: false, detail: 'no run has finished for this profile yet' }];
-      const ageMs = deps.clock.now().getTime() - last.getTime();
-      const failed = portfolio.lastRunStatus === 'failed';
-      const completed = portfolio.lastCompletedAt ? portfolio.lastCompletedAt.toISOString() : 'never';
+      const account = await deps.ledger.readAccount(deps.accountId);
+      const read: HealthCheck = { name: 'ledger.read', ok: true, detail: `accounts/${deps.accountId} read` };
+      const summary = account.profiles[profile.id];
+      if (!summary)
+        return [read, { name: 'runs.fresh', ok: false, detail: 'no run has finished for this profile yet' }];
+      const ageMs = deps.clock.now().getTime() - summary.lastFinishedAt.getTime();
+      const failed = summary.lastRunStatus === 'failed';
+      const completed = summary.lastCompletedAt ? summary.lastCompletedAt.toISOString() : 'never';
       return [
         read,
         {
           name: 'runs.fresh',
           ok: !failed && ageMs <= staleAfter,
-          detail: `last run ${portfolio.lastRunId ?? '?'} ended ${portfolio.lastRunStatus ?? '?'} ${Math.round(ageMs / 1000)} s ago (limit ${Math.round(staleAfter / 1000)} s); last completed ${completed}`,
+          detail: `last run ${summary.lastRunId} ended ${summary.lastRunStatus} ${Math.round(ageMs / 1000)} s ago (limit ${Math.round(staleAfter / 1000)} s); last completed ${completed}`,
         },
       ];
     } catch (error) {

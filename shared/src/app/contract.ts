@@ -27,8 +27,10 @@ export interface RebalanceDeps {
   liveTrading: boolean;
   /** unique per process attempt; leases and locks are keyed on it */
   owner: string;
-  /** run lease and portfolio lock duration */
+  /** run lease and account lock duration */
   leaseMs: number;
+  /** the MEXC account whose safety state (`accounts/{accountId}`) this run works under */
+  accountId: string;
   /**
    * in-process budget for sending orders, ms from the start of the run (default 60000, well below
    * the function timeout): no order is signed after it, whatever the lease says

@@ -1,9 +1,10 @@
 import { InsufficientBalanceError, UnknownOutcomeError } from '../exchange/mexc/errors';
 import { createMemoryLedger, MemoryStore } from '../ledger/memory';
+import { LedgerUnavailableError } from '../ports/ledger';
 import { rebalanceOnce } from './rebalance-once';
 import { VISIBILITY_MARGIN_MS } from './send-window';
 import { FakeExchange } from './testing/fake-exchange';
-import { flakyLedger, ManualClock, runInput, testDeps } from './testing/run-deps';
+import { ManualClock, runInput, testDeps } from './testing/run-deps';
 
 /** executeOrders through rebalanceOnce, over the memory ledger and the in-memory fake exchange. */
 
@@ -21,24 +22,24 @@ describe('executeOrders: what an order that left becomes', () => {
   it('regression: ledger blip after an accepted order leaves the intent unknown, never rejected', async () => {
     const { clock, exchange, ledger } = world();
     let blipped = false;
-    // one transient Firestore failure on the write that records the accepted order
-    const flaky = flakyLedger(ledger(), (input) => {
-      if (blipped || input.orderId === undefined) return false;
+    // one transient Firestore failure on the write that records the accepted order (the finish's
+    // conditional commit, and then its fallback that records the intent on its own)
+    const inner = ledger();
+    const flaky: typeof inner = Object.create(inner);
+    flaky.finishRun = (input) => {
+      if (blipped || !input.intents?.some((i) => i.orderId !== undefined)) return inner.finishRun(input);
       blipped = true;
-      return true;
-    });
-    const first = await rebalanceOnce(
-      runInput('job-run-0001'),
-      testDeps(exchange, flaky, clock, { knobs: { orderType: 'maker' } }),
-    );
+      return Promise.reject(new LedgerUnavailableError('finish the run', new Error('4 DEADLINE_EXCEEDED')));
+    };
+    await expect(
+      rebalanceOnce(runInput('job-run-0001'), testDeps(exchange, flaky, clock, { knobs: { orderType: 'maker' } })),
+    ).rejects.toMatchObject({ code: 'ledger.unavailable', retryable: true });
     expect(blipped).toBe(true);
     expect(exchange.openCount()).toBe(1);
-    expect(first).toMatchObject({ status: 'failed', reason: 'run.unsettled_orders' });
-    expect(first.error?.retryable).toBe(true);
-    expect(first.orders.map((o) => o.status)).toEqual(['submitted']);
     const [intent] = await ledger().listIntents('job-run-0001');
     expect(intent?.status).not.toBe('rejected');
-    expect(await ledger().listUnsettledIntents('default')).toHaveLength(1);
+    expect(intent?.status).toBe('submitted');
+    expect(await ledger().listUnsettledIntents('acct-test')).toHaveLength(1);
 
     // the next trigger finds the resting order instead of planning the same drift again
     clock.advance(5 * 60_000 + 1);
@@ -61,7 +62,7 @@ describe('executeOrders: what an order that left becomes', () => {
     const report = await rebalanceOnce(runInput('job-run-0101'), testDeps(exchange, ledger(), clock));
     expect(report).toMatchObject({ status: 'failed', reason: 'exchange.insufficient_balance' });
     expect(report.orders.map((o) => o.status)).toEqual(['rejected']);
-    expect(await ledger().listUnsettledIntents('default')).toEqual([]);
+    expect(await ledger().listUnsettledIntents('acct-test')).toEqual([]);
   });
 });
 

@@ -3,7 +3,6 @@ import Big from 'big.js';
 import { parseProfile, type StrategyProfile } from '../domain/profile';
 import { createMexcClient, type MexcClient } from '../exchange/mexc';
 import { createFirestoreLedger, type FirestoreLedger } from '../ledger/firestore';
-import { FakeClock, uniqueId } from '../ledger/ledger-contract';
 import { createLogger } from '../observability/logger';
 import type { Clock } from '../ports/clock';
 import type { Exchange } from '../ports/exchange';
@@ -11,6 +10,14 @@ import { clientOrderIdFor } from './client-order-id';
 import type { RebalanceDeps, RebalanceReport } from './contract';
 import { rebalanceOnce } from './rebalance-once';
 import { VISIBILITY_MARGIN_MS } from './send-window';
+import { ManualClock } from './testing/run-deps';
+
+let sequence = 0;
+/** Ids unique per test and per run of the suite, so files never see each other's documents. */
+function uniqueId(prefix: string): string {
+  sequence += 1;
+  return `${prefix}-${sequence}-${Math.random().toString(36).slice(2, 10)}`;
+}
 
 /**
  * rebalanceOnce against the real Firestore emulator and the MEXC simulator over loopback HTTP.
@@ -100,6 +107,9 @@ function ledger(clock: Clock): FirestoreLedger {
   return l;
 }
 
+/** each test's profile trades on its own account, so tests never share a lock or a turnover */
+const accountOf = (p: StrategyProfile) => `acct-${p.id}`;
+
 function profile(knobs: Record<string, unknown> = {}): StrategyProfile {
   return parseProfile(uniqueId('pf'), knobs);
 }
@@ -116,6 +126,7 @@ function deps(p: StrategyProfile, overrides: Partial<RebalanceDeps> & { clock?: 
     liveTrading: true,
     owner: uniqueId('owner'),
     leaseMs: LEASE_MS,
+    accountId: accountOf(p),
     exchangeCalls: () => client.metrics().calls,
     ...overrides,
   };
@@ -138,8 +149,8 @@ function ordersOf(orders: SimOrder[], executionId: string): SimOrder[] {
 }
 
 /** A clock shared by the ledger and the use case, so a lease can be let run out. */
-function fakeNow(): FakeClock {
-  return new FakeClock(new Date().toISOString());
+function fakeNow(): ManualClock {
+  return new ManualClock(Date.now());
 }
 
 describe('rebalanceOnce: exactly once per trigger', () => {
@@ -263,7 +274,7 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
 
     const closed = await dead.ledger.readRun(deadId);
     expect(closed).toMatchObject({ status: 'failed', reason: 'run.abandoned', attempt: 2 });
-    expect(closed?.error).toMatchObject({ code: 'run.abandoned', retryable: false });
+    expect(closed?.document.error).toMatchObject({ code: 'run.abandoned', retryable: false });
     // a late Scheduler retry of the dead id reads the closed run back instead of trading
     const retry = await rebalanceOnce(input(p, deadId), deps(p, { clock }));
     expect(retry).toMatchObject({ status: 'failed', reason: 'run.abandoned', duplicate: true });
@@ -271,19 +282,24 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     expect(events('run.abandoned_closed')).toHaveLength(1);
   });
 
-  it('regression: chaos seed 7 run 52 — a run that died between its claim and the portfolio lock was left running; the next run closes it too', async () => {
+  it('regression: chaos seed 7 run 52 — a run that died right after its claim was left running; the next run closes it too', async () => {
     const p = profile();
     const clock = fakeNow();
-    const deadId = uniqueId('dead-before-lock');
+    const deadId = uniqueId('dead-after-claim');
     const d = deps(p, { clock });
-    // the process claimed the run and died before it took the lock
-    await d.ledger.claimRun({
+    // the process claimed the run (and with it the account lock) and died before anything else
+    const opened = await d.ledger.openRun({ runId: deadId, accountId: accountOf(p) });
+    await d.ledger.startRun({
+      token: opened.token,
+      as: 'locked',
       runId: deadId,
       profileId: p.id,
+      accountId: accountOf(p),
       trigger: { kind: 'manual' },
       dryRun: false,
       owner: 'dead-owner',
       leaseMs: LEASE_MS,
+      intents: [],
     });
     clock.advance(LEASE_MS + 1_000);
     const next = await rebalanceOnce(input(p, uniqueId('next')), deps(p, { clock }));
@@ -340,7 +356,7 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     );
     const d = deps(p);
     const stored = await d.ledger.readRun(first.executionId);
-    expect(stored?.error).toMatchObject({
+    expect(stored?.document.error).toMatchObject({
       code: 'run.unsettled_orders',
       what: expect.any(String),
       todo: expect.any(String),
@@ -366,7 +382,7 @@ describe('rebalanceOnce: dry runs, fills, fees and the report', () => {
     expect(dry.orders.length).toBeGreaterThan(0);
     expect(dry.orders.every((o) => o.status === 'planned')).toBe(true);
     expect(await simOrders()).toHaveLength(0);
-    const portfolio = await d.ledger.readPortfolio(p.id);
+    const portfolio = await d.ledger.readAccount(accountOf(p));
     expect(portfolio.lastRebalanceAt).toBeNull();
     expect(portfolio.lock).toBeNull();
     expect(portfolio.lastPrices).not.toBeNull();
@@ -379,7 +395,7 @@ describe('rebalanceOnce: dry runs, fills, fees and the report', () => {
     expect(live.status).toBe('completed');
     expect(Object.keys(dry).sort()).toEqual(Object.keys(live).sort());
     expect(Object.keys(dry.orders[0] ?? {}).sort()).toEqual(Object.keys(live.orders[0] ?? {}).sort());
-    expect((await d.ledger.readPortfolio(p.id)).lastRebalanceAt).not.toBeNull();
+    expect((await d.ledger.readAccount(accountOf(p))).lastRebalanceAt).not.toBeNull();
   });
 
   it('records partial fills with fees, and the post-trade weights match the exchange balances', async () => {
@@ -409,27 +425,56 @@ describe('rebalanceOnce: dry runs, fills, fees and the report', () => {
     expect(order?.fees).toEqual(expectedFees);
     const [intent] = await d.ledger.listIntents(executionId);
     expect(intent?.fees).toEqual(expectedFees);
-    expect(report.metrics).toMatchObject({ ordersPlaced: 1, ordersFilled: 1, notional: order?.executedQuote });
+    expect(report.metrics).toMatchObject({ ordersPlaced: 1, ordersFilled: 1 });
+    expect(run0Totals(await d.ledger.readRun(executionId))).toBe(order?.executedQuote);
 
     const run = await d.ledger.readRun(executionId);
-    const prices = (run?.snapshot?.prices ?? {}) as Record<string, string>;
+    const before = run?.document.before as { prices?: Record<string, string> } | undefined;
+    const prices = before?.prices ?? {};
     const mid = new Big(prices.QRLUSDT ?? '0');
     const balances = await simBalances(thin);
     const amount = (asset: string) => new Big(balances[asset]?.free ?? '0').plus(balances[asset]?.locked ?? '0');
     const qrlValue = amount('QRL').times(mid);
     const total = qrlValue.plus(amount('USDT'));
     const after = report.portfolio?.weightsAfter ?? {};
-    expect(new Big(after.QRL ?? '9').minus(qrlValue.div(total)).abs().lt('1e-12')).toBe(true);
-    expect(new Big(after.USDT ?? '9').minus(amount('USDT').div(total)).abs().lt('1e-12')).toBe(true);
+    // weights are for reading: 4 decimals of the exchange's balances after the trade
+    expect(after.QRL).toBe(qrlValue.div(total).toFixed(4));
+    expect(after.USDT).toBe(amount('USDT').div(total).toFixed(4));
     expect(report.portfolio?.valueAfter).toBe(total.toFixed());
 
-    const portfolio = await d.ledger.readPortfolio(p.id);
+    const portfolio = await d.ledger.readAccount(accountOf(p));
     expect(portfolio.turnover?.notional).toBe(order?.executedQuote);
     expect(portfolio.lastRebalanceAt).not.toBeNull();
     expect(portfolio.lock).toBeNull();
-    expect(run?.metrics).toMatchObject({ ordersPlaced: 1, ordersFilled: 1 });
-    expect(Number(run?.metrics?.exchangeCalls)).toBeGreaterThan(0);
-    expect(Number(run?.metrics?.ledgerRoundTrips)).toBeGreaterThan(0);
+    expect(run?.document.metrics).toMatchObject({ ordersPlaced: 1, ordersFilled: 1 });
+    const metrics = run?.document.metrics as Record<string, number> | undefined;
+    expect(Number(metrics?.exchangeCalls)).toBeGreaterThan(0);
+    // a new account: the run also looked for v1 portfolios and created the account (see the next test for a known one)
+    expect(metrics?.firestoreCalls).toBe(5);
+  });
+
+  it('a live one-order run on a known account makes three Firestore round trips, two before the order leaves', async () => {
+    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    const p = profile();
+    await rebalanceOnce(input(p, uniqueId('known'), true), deps(p)); // a dry run makes the account known
+    const counted = ledger({ now: () => new Date() });
+    const client = mexc();
+    let atSend = -1;
+    const exchange: Exchange = Object.create(client);
+    exchange.placeOrder = (order) => {
+      atSend = counted.calls();
+      return client.placeOrder(order);
+    };
+    const executionId = uniqueId('three');
+    const report = await rebalanceOnce(input(p, executionId), deps(p, { ledger: counted, exchange }));
+    expect(report.status).toBe('completed');
+    expect(report.orders).toHaveLength(1);
+    expect(atSend).toBe(2); // one read of run + account, one commit of claim + lock + intent
+    expect(counted.calls()).toBe(3); // and the final commit
+    expect(report.metrics?.firestoreCalls).toBe(3);
+    const stored = await counted.readRun(executionId);
+    expect(stored?.document.metrics).toMatchObject({ firestoreCalls: 3 });
+    expect(stored?.summary).toContain('filled');
   });
 
   it('a run within the band is skipped with numbers and updates last prices only', async () => {
@@ -438,9 +483,14 @@ describe('rebalanceOnce: dry runs, fills, fees and the report', () => {
     const report: RebalanceReport = await rebalanceOnce(input(p, uniqueId('band')), d);
     expect(report).toMatchObject({ status: 'skipped', reason: 'within_band', orders: [] });
     expect(report.message).toMatch(/\d/);
-    const portfolio = await d.ledger.readPortfolio(p.id);
+    const portfolio = await d.ledger.readAccount(accountOf(p));
     expect(portfolio.lastRebalanceAt).toBeNull();
     expect(portfolio.lastPrices?.QRLUSDT).toBeDefined();
-    expect(portfolio.lastRunStatus).toBe('skipped');
+    expect(portfolio.profiles[p.id]?.lastRunStatus).toBe('skipped');
   });
 });
+
+function run0Totals(run: { document: Record<string, unknown> } | null): unknown {
+  const totals = run?.document.totals as { notional?: unknown } | undefined;
+  return totals?.notional;
+}

@@ -65,23 +65,24 @@ describe('rebalanceOnce: a stalled attempt', () => {
     expect(qrlValue.div(total).toNumber()).toBeGreaterThan(0.45);
   });
 
-  it('regression: an attempt that stalls before submitting cannot submit once its lease expired, even if nobody took over', async () => {
+  it('regression: an attempt that stalls after its claim cannot send once its send window passed, even if nobody took over', async () => {
     const { clock, exchange, ledger } = world();
     const stall = frozen();
     const inner = ledger();
     const stalling: Ledger = Object.create(inner) as Ledger;
-    stalling.scope = () => stalling;
-    stalling.submitIntent = async (input) => {
+    // the claim commit (lock + intents submitted) lands, then the process stalls before sending
+    stalling.startRun = async (input) => {
+      const started = await inner.startRun(input);
       stall.arrive();
       await stall.wait;
-      return inner.submitIntent(input);
+      return started;
     };
     const a = rebalanceOnce(runInput('rebalance-20260310T120000Z'), testDeps(exchange, stalling, clock));
     await stall.reached;
     clock.advance(6 * 60_000); // past the 5 min lease; no other run came
     stall.release();
     const report = await a;
-    expect(report).toMatchObject({ status: 'failed', reason: 'run.lease_lost' });
+    expect(report).toMatchObject({ status: 'failed', reason: 'run.send_deadline' });
     expect(exchange.sent).toHaveLength(0);
     // the next run settles the never-sent intent at once and trades from fresh prices
     const next = await rebalanceOnce(
@@ -116,7 +117,7 @@ describe('rebalanceOnce: turnover and cool-down', () => {
     expect(traded.lte(150)).toBe(true);
     expect(statuses[0]).toBe('completed:');
     expect(statuses[1]).toBe('skipped:cooldown');
-    const portfolio = await ledger().readPortfolio('default');
+    const portfolio = await ledger().readAccount('acct-test');
     expect(portfolio.turnover?.notional).toBe(traded.toFixed());
     expect(portfolio.lastRebalanceAt).toEqual(new Date(START + 15 * 60_000));
   });
@@ -124,7 +125,6 @@ describe('rebalanceOnce: turnover and cool-down', () => {
   /** a ledger on the same store whose finishRun fails as a Firestore outage would (503, retry later) */
   function failingFinish(inner: Ledger): Ledger {
     const failing: Ledger = Object.assign(Object.create(inner) as Ledger, {
-      scope: () => failing,
       finishRun: () => Promise.reject(new LedgerUnavailableError('finish the run', new Error('UNAVAILABLE'))),
     });
     return failing;
@@ -148,7 +148,6 @@ describe('rebalanceOnce: turnover and cool-down', () => {
     const stall = frozen();
     const inner = ledger();
     const slow: Ledger = Object.assign(Object.create(inner) as Ledger, {
-      scope: () => slow,
       acquireLock: async (input: Parameters<Ledger['acquireLock']>[0]) => {
         stall.arrive();
         await stall.wait;
@@ -169,7 +168,7 @@ describe('rebalanceOnce: turnover and cool-down', () => {
     expect(ra.message).toContain('resumed');
     const traded = tradedOn(exchange);
     expect(traded.gt(0)).toBe(true);
-    const portfolio = await ledger().readPortfolio('default');
+    const portfolio = await ledger().readAccount('acct-test');
     expect(portfolio.turnover).toEqual({ day: '2026-03-10', notional: traded.toFixed() });
     expect(portfolio.lastRebalanceAt).toEqual(clock.now());
   });
@@ -192,12 +191,12 @@ describe('rebalanceOnce: turnover and cool-down', () => {
     const traded = tradedOn(exchange);
     expect(traded.gt(0)).toBe(true);
     const counted = { day: '2026-03-10', notional: traded.toFixed() };
-    expect((await ledger().readPortfolio('default')).turnover).toEqual(counted);
+    expect((await ledger().readAccount('acct-test')).turnover).toEqual(counted);
     // the next run closes R as abandoned and adds nothing more
     clock.advance(6 * 60_000);
     await rebalanceOnce(runInput('job-R-0003'), testDeps(exchange, ledger(), clock, { knobs, owner: 'inst-R2' }));
     expect((await ledger().readRun('job-R-0002'))?.reason).toBe('run.abandoned');
-    const portfolio = await ledger().readPortfolio('default');
+    const portfolio = await ledger().readAccount('acct-test');
     expect(portfolio.turnover).toEqual(counted);
     expect(portfolio.lastRebalanceAt).toEqual(foundAt);
   });
@@ -214,13 +213,18 @@ describe('rebalanceOnce: execution ids', () => {
       code: 'run.profile_mismatch',
     });
     // a running run of alpha whose lease ran out is not taken over for beta either
-    await ledger().claimRun({
+    const opened = await ledger().openRun({ runId: 'job-run-0002', accountId: 'acct-test' });
+    await ledger().startRun({
+      token: opened.token,
+      as: 'locked',
       runId: 'job-run-0002',
       profileId: 'alpha',
+      accountId: 'acct-test',
       trigger: { kind: 'scheduler' },
       dryRun: false,
       owner: 'dead-instance',
       leaseMs: 60_000,
+      intents: [],
     });
     clock.advance(10 * 60_000);
     await expect(rebalanceOnce(runInput('job-run-0002', 'beta'), b)).rejects.toMatchObject({
@@ -277,7 +281,7 @@ describe('rebalanceOnce: the price-move reference', () => {
     exchange.free = { QRL: new Big(1000), USDT: new Big(500) }; // balanced at 0.5: a hold that records 0.5
     const first = await rebalanceOnce(runInput('job-run-0001'), testDeps(exchange, ledger(), clock, { knobs }));
     expect(first.status).toBe('skipped');
-    const reference = (await ledger().readPortfolio('default')).lastPrices;
+    const reference = (await ledger().readAccount('acct-test')).lastPrices;
     exchange.bid = new Big('0.8');
     exchange.ask = new Big('0.8001');
     clock.advance(15 * 60_000);
@@ -286,7 +290,7 @@ describe('rebalanceOnce: the price-move reference', () => {
       testDeps(exchange, ledger(), clock, { knobs, owner: 'o2' }),
     );
     expect(moved).toMatchObject({ status: 'skipped', reason: 'guard:priceMove' });
-    expect((await ledger().readPortfolio('default')).lastPrices).toEqual(reference);
+    expect((await ledger().readAccount('acct-test')).lastPrices).toEqual(reference);
     clock.advance(15 * 60_000);
     const next = await rebalanceOnce(
       runInput('job-run-0003'),
@@ -328,13 +332,12 @@ describe('rebalanceOnce: stale answers', () => {
     const stall = frozen();
     const inner = ledger();
     const stalling: Ledger = Object.assign(Object.create(inner) as Ledger, {
-      scope: () => stalling,
-      updateIntent: async (input: Parameters<Ledger['updateIntent']>[0]) => {
-        if (input.orderId && input.status === 'open') {
+      finishRun: async (input: Parameters<Ledger['finishRun']>[0]) => {
+        if (input.intents?.some((i) => i.orderId && i.status === 'open')) {
           stall.arrive();
           await stall.wait;
         }
-        return inner.updateIntent(input);
+        return inner.finishRun(input);
       },
     });
     const a = rebalanceOnce(runInput('job-A-0001'), testDeps(exchange, stalling, clock, { knobs }));
@@ -342,16 +345,16 @@ describe('rebalanceOnce: stale answers', () => {
     clock.advance(6 * 60_000);
     exchange.fillResting();
     await rebalanceOnce(runInput('job-R-0002'), testDeps(exchange, ledger(), clock, { knobs, owner: 'inst-R' }));
-    const counted = (await ledger().readPortfolio('default')).turnover?.notional;
+    const counted = (await ledger().readAccount('acct-test')).turnover?.notional;
     stall.release();
     await a;
     const [intentA] = await ledger().listIntents('job-A-0001');
     expect(intentA?.status).toBe('filled');
-    expect((await ledger().readPortfolio('default')).openIntents).toEqual({});
+    expect((await ledger().readAccount('acct-test')).openIntents).toEqual({});
     clock.advance(20 * 60_000);
     await rebalanceOnce(runInput('job-R-0003'), testDeps(exchange, ledger(), clock, { knobs, owner: 'inst-R2' }));
     const traded = [...exchange.orders.values()].reduce((s, o) => s.plus(o.executedQuote), new Big(0));
-    expect((await ledger().readPortfolio('default')).turnover?.notional).toBe(counted);
+    expect((await ledger().readAccount('acct-test')).turnover?.notional).toBe(counted);
     expect(counted).toBe(traded.toFixed());
   });
 });
@@ -361,13 +364,13 @@ describe('rebalanceOnce: an attempt that lost its lease', () => {
     const { clock, exchange, ledger } = world();
     const stall = frozen();
     const inner = ledger();
-    // attempt A's process stalls between its claim and the portfolio lock, past its lease
+    // attempt A's process stalls right after its claim (run, lock and intent in one commit), past its lease
     const stalled: Ledger = Object.create(inner);
-    stalled.scope = () => stalled;
-    stalled.acquireLock = async (input) => {
+    stalled.startRun = async (input) => {
+      const started = await inner.startRun(input);
       stall.arrive();
       await stall.wait;
-      return inner.acquireLock(input);
+      return started;
     };
     const a = rebalanceOnce(runInput('job-A-0001'), testDeps(exchange, stalled, clock, { owner: 'inst-A' }));
     await stall.reached;
@@ -381,10 +384,84 @@ describe('rebalanceOnce: an attempt that lost its lease', () => {
     const resumed = await a;
     // A's finish was refused (lease lost): its answer is the ledger's, and it holds nothing
     expect(resumed).toMatchObject({ status: 'failed', reason: 'run.abandoned', duplicate: true });
-    expect((await ledger().readPortfolio('default')).lock).toBeNull();
+    expect((await ledger().readAccount('acct-test')).lock).toBeNull();
     expect(exchange.sent).toHaveLength(1);
     clock.advance(60_000);
     const next = await rebalanceOnce(runInput('job-R-0003'), testDeps(exchange, ledger(), clock, { owner: 'inst-R3' }));
     expect(next.reason).not.toBe('locked');
+  });
+});
+
+describe('rebalanceOnce: the account is the unit of safety', () => {
+  it('two deployments with different profiles on one MEXC account never trade at once: the second is skipped locked', async () => {
+    const { clock, exchange, ledger } = world();
+    const stall = frozen();
+    exchange.beforeSend = async () => {
+      stall.arrive();
+      await stall.wait;
+    };
+    // alpha's claim has landed (lock + intent); its order is on its way
+    const alpha = rebalanceOnce(
+      runInput('job-alpha-0001', 'alpha'),
+      testDeps(exchange, ledger(), clock, { profileId: 'alpha', owner: 'inst-alpha' }),
+    );
+    await stall.reached;
+    exchange.beforeSend = null;
+    const beta = await rebalanceOnce(
+      runInput('job-beta-0001', 'beta'),
+      testDeps(exchange, ledger(), clock, { profileId: 'beta', owner: 'inst-beta' }),
+    );
+    expect(beta).toMatchObject({ status: 'skipped', reason: 'locked' });
+    expect(beta.message).toContain('job-alpha-0001');
+    stall.release();
+    expect((await alpha).status).toBe('completed');
+    expect(exchange.sent).toHaveLength(1);
+    const account = await ledger().readAccount('acct-test');
+    expect(account.lock).toBeNull();
+    expect(Object.keys(account.profiles).sort()).toEqual(['alpha', 'beta']);
+  });
+
+  it('regression: a 50/50 and a 30/70 profile on one account share one daily turnover cap and one cool-down', async () => {
+    const { clock, exchange, ledger } = world();
+    exchange.free = { QRL: new Big(2000), USDT: new Big(1000) };
+    const capped = { maxDailyTurnover: '600', cooldown: '30m' };
+    for (let hour = 0; hour < 8; hour += 1) {
+      const [id, knobs] =
+        hour % 2 === 0
+          ? ['fifty', { ...capped, targets: { QRL: '0.5', USDT: '0.5' } }]
+          : ['thirty', { ...capped, targets: { QRL: '0.3', USDT: '0.7' } }];
+      await rebalanceOnce(
+        runInput(`job-${id}-${hour}`, id as string),
+        testDeps(exchange, ledger(), clock, {
+          profileId: id as string,
+          knobs: knobs as Record<string, unknown>,
+          owner: `o${hour}`,
+        }),
+      );
+      clock.advance(60 * 60_000);
+    }
+    const traded = [...exchange.orders.values()].reduce((sum, o) => sum.plus(o.executedQuote), new Big(0));
+    expect(traded.gt(0)).toBe(true);
+    expect(traded.lte(600)).toBe(true);
+    expect((await ledger().readAccount('acct-test')).turnover?.notional).toBe(traded.toFixed());
+  });
+
+  it('a live one-order run on a known account costs three ledger round trips, two before the order leaves', async () => {
+    const { clock, exchange, ledger } = world();
+    const seed = ledger();
+    await rebalanceOnce(runInput('job-seed-0001', 'default', true), testDeps(exchange, seed, clock, { owner: 'o0' }));
+    const view = ledger();
+    let callsAtSend = -1;
+    exchange.beforeSend = async () => {
+      callsAtSend = view.calls();
+    };
+    const deps = testDeps(exchange, view, clock, { owner: 'o1' });
+    const report = await rebalanceOnce(runInput('job-run-0001'), deps);
+    expect(report.status).toBe('completed');
+    expect(report.orders).toHaveLength(1);
+    expect(callsAtSend).toBe(2);
+    expect(view.calls()).toBe(3);
+    expect(report.metrics?.firestoreCalls).toBe(3);
+    expect((await ledger().readRun('job-run-0001'))?.document.metrics).toMatchObject({ firestoreCalls: 3 });
   });
 });

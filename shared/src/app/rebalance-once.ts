@@ -1,260 +1,391 @@
 import Big from 'big.js';
 import { type Plan, plan } from '../domain/plan';
-import { dec, planToJson } from '../domain/plan-json';
 import type { StrategyProfile } from '../domain/profile';
-import type { PlannedOrder } from '../domain/sizing';
 import { type Valuation, valuePortfolio } from '../domain/valuation';
-import type { AppError } from '../errors/app-error';
 import type { Logger } from '../observability/logger';
 import type { Exchange, NewOrder } from '../ports/exchange';
 import {
-  type FinalRunStatus,
-  type FinishRunInput,
-  type Ledger,
+  type AccountState,
+  type FinishIntent,
   LedgerUnavailableError,
   type OrderIntent,
-  type PortfolioState,
+  type ReadToken,
   type RunRecord,
+  type StartRunInput,
+  type SubmittedIntentInput,
 } from '../ports/ledger';
 import { clientOrderIdFor } from './client-order-id';
-import type { RebalanceDeps, RebalanceInput, RebalanceReport, ReportOrder } from './contract';
+import type { RebalanceDeps, RebalanceInput, RebalanceReport } from './contract';
 import { countingExchange } from './counting-exchange';
-import { executeOrders } from './execute-orders';
+import { executeOrders, inSendOrder, type Leg, type LegResult } from './execute-orders';
 import { fetchMarket, type MarketSnapshot, needsDepth, planSnapshotOf } from './market-snapshot';
-import { plainRecord } from './plain-record';
 import { reconcileIntents } from './reconcile';
 import {
-  feesOf,
   inProgressReport,
+  type RunOutcome,
+  recordOf,
   reportOrderFromIntent,
   reportOrderFromPlan,
   storedReport,
-  sumQuote,
-  weightsOf,
 } from './report';
 import {
   AbandonedRunError,
-  errorRecord,
   LeaseLostError,
   ProfileMismatchError,
   toAppError,
   UnknownProfileError,
   UnsettledOrdersError,
 } from './run-errors';
-import { DEFAULT_RECV_WINDOW_MS, DEFAULT_SEND_DEADLINE_MS } from './send-window';
+import { DEFAULT_RECV_WINDOW_MS, DEFAULT_SEND_DEADLINE_MS, SEND_WINDOW_MS } from './send-window';
 
-/** Everything one claimed attempt works with. */
+/** Claim commits lost to a concurrent writer before the run gives up (retryable: 503, Scheduler retries). */
+const MAX_CLAIM_RACES = 5;
+
+/** Everything one trigger works with. */
 interface Run {
   input: RebalanceInput;
   deps: RebalanceDeps;
   profile: StrategyProfile;
-  record: RunRecord;
+  accountId: string;
   dryRun: boolean;
-  ledger: Ledger;
   exchange: Exchange;
   exchangeCalls: () => number;
   log: Logger;
   startedMs: number;
+  recvWindowMs: number;
 }
 
-/** How a claimed attempt ended, before it is written down. */
-interface Outcome {
-  status: FinalRunStatus;
-  reason: string | null;
-  message: string;
-  error?: AppError;
-  /** the run held the portfolio lock: update the portfolio and release the lock */
-  heldLock: boolean;
-  market?: MarketSnapshot;
-  before?: Valuation;
-  after?: Valuation;
-  plan?: Plan;
-  /** this run's intents as they ended (live) */
-  intents?: OrderIntent[];
-  /** what a dry run would have sent */
-  planned?: ReportOrder[];
-  ordersPlaced?: number;
-  /** intents of earlier runs settled by this one */
-  reconciled?: OrderIntent[];
-  /** quote those intents traded since their own runs recorded them: counts toward turnover and cool-down */
-  discovered?: Big;
+/** A claimed attempt: the run as the ledger holds it. */
+interface Claimed extends Run {
+  record: RunRecord;
 }
 
 /**
- * One rebalance trigger, exactly once (DESIGN §4 steps 4–11). Skips, duplicates and failures after
- * the claim are reports; it throws only before the claim (unknown profile) or when the ledger is
- * unavailable (retryable: the caller answers 503 and Scheduler tries again with the same id), or
- * when the execution id belongs to a run of another profile (run.profile_mismatch → 409).
+ * One rebalance trigger, exactly once (DESIGN §4 steps 4–11). The common path is three ledger round
+ * trips: read the run and the account; one commit that claims the run (with the account lock and
+ * the intents, already submitted, when it trades); the orders; one commit that ends it. A run that
+ * finds open intents or an abandoned lock takes the lock first and settles them (the slower path).
+ * Skips, duplicates and failures after the claim are reports; it throws only before the claim
+ * (unknown profile), when the ledger is unavailable (retryable: the caller answers 503 and Scheduler
+ * tries again with the same id), or when the execution id belongs to a run of another profile
+ * (run.profile_mismatch → 409).
  */
 export async function rebalanceOnce(input: RebalanceInput, deps: RebalanceDeps): Promise<RebalanceReport> {
   const profile = deps.profiles[input.profileId];
   if (!profile) throw new UnknownProfileError(input.profileId, Object.keys(deps.profiles));
-  const startedMs = deps.clock.now().getTime();
-  const ledger = deps.ledger.scope();
   const counted = countingExchange(deps.exchange);
   const adapterCallsAtStart = deps.exchangeCalls?.();
-  const exchangeCalls = () => {
-    const now = deps.exchangeCalls?.();
-    return adapterCallsAtStart !== undefined && now !== undefined ? now - adapterCallsAtStart : counted.calls();
-  };
-  const log = deps.logger.child({ executionId: input.executionId, profile: profile.id });
-
-  const claim = await ledger.claimRun({
-    runId: input.executionId,
-    profileId: profile.id,
-    trigger: input.trigger,
-    dryRun: input.dryRun || !deps.liveTrading,
-    owner: deps.owner,
-    leaseMs: deps.leaseMs,
-  });
-  let record = claim.run;
-  if (claim.outcome === 'existing') {
-    // neither another profile's report nor a takeover of its run under this profile's name
-    if (record.profileId !== profile.id) throw new ProfileMismatchError(record.runId, record.profileId, profile.id);
-    const existing = await resolveExisting(record, ledger, deps, log);
-    if ('report' in existing) return existing.report;
-    record = existing.run;
-  } else {
-    log.info('run.claimed', { attempt: record.attempt, dryRun: record.dryRun, trigger: input.trigger.kind });
-  }
-
   const run: Run = {
     input,
     deps,
     profile,
-    record,
-    // a resumed attempt keeps what the first one was asked for; live trading may since have been switched off
-    dryRun: record.dryRun || !deps.liveTrading,
-    ledger,
+    accountId: deps.accountId,
+    dryRun: input.dryRun || !deps.liveTrading,
     exchange: counted.exchange,
-    exchangeCalls,
-    log,
-    startedMs,
+    exchangeCalls: () => {
+      const now = deps.exchangeCalls?.();
+      return adapterCallsAtStart !== undefined && now !== undefined ? now - adapterCallsAtStart : counted.calls();
+    },
+    log: deps.logger.child({ executionId: input.executionId, profile: profile.id, account: deps.accountId }),
+    startedMs: deps.clock.now().getTime(),
+    recvWindowMs: deps.exchange.recvWindowMs ?? DEFAULT_RECV_WINDOW_MS,
   };
-  return runClaimed(run);
+
+  let market: MarketSnapshot | undefined;
+  for (let race = 0; race < MAX_CLAIM_RACES; race += 1) {
+    const opened = await deps.ledger.openRun({
+      runId: input.executionId,
+      accountId: run.accountId,
+      profileIds: Object.keys(deps.profiles),
+    });
+    if (opened.run) return existingRun(run, opened.run);
+    const now = deps.clock.now();
+    const start = { token: opened.token, ...startFields(run) };
+    const lock = opened.account.lock;
+    if (lock && lock.until > now) {
+      run.log.info('lock.busy', { holder: lock.runId, holderProfile: lock.profileId, until: lock.until.toISOString() });
+      const outcome = lockedOut(run, lock.runId, lock.profileId, lock.until);
+      const answer = await endAtStart(run, start, outcome);
+      if (answer) return answer;
+      continue;
+    }
+    if (needsSettling(opened.account, now)) {
+      // open intents or a dead holder: take the lock first, then settle them (the slower path)
+      const started = await deps.ledger.startRun({
+        ...start,
+        as: 'locked',
+        owner: deps.owner,
+        leaseMs: deps.leaseMs,
+        intents: [],
+      });
+      if (started.outcome === 'conflict') continue;
+      run.log.info('run.claimed', { attempt: 1, dryRun: run.dryRun, trigger: input.trigger.kind, path: 'settle' });
+      return underLock({ ...run, record: started.run }, abandonedOf(opened.account, input.executionId, now));
+    }
+
+    // The common path: plan from what was read, then claim and trade in one commit.
+    market ??= await fetchMarket(run.exchange, profile, { depth: needsDepth(profile) });
+    const before = valuePortfolio(market.balances, market.assetPrices, profile);
+    const thePlan = plan(planSnapshotOf(market, lastPricesOf(opened.account)), profile, stateOf(opened.account), now);
+    const legs = thePlan.orders.map((o) => ({
+      planned: o,
+      order: toNewOrder(o, clientOrderIdFor(input.executionId, o.leg)),
+    }));
+    const seen = { market, before, plan: thePlan, reconciled: [], discovered: new Big(0), ordersPlaced: 0 };
+    if (thePlan.status === 'skip' || run.dryRun) {
+      const outcome: RunOutcome =
+        thePlan.status === 'skip'
+          ? { ...seen, status: 'skipped', reason: thePlan.skip, message: thePlan.reason, orders: [] }
+          : {
+              ...seen,
+              status: 'dry_run',
+              reason: null,
+              message: `dry run, nothing sent: ${thePlan.reason}`,
+              orders: legs.map((l) => reportOrderFromPlan(l.planned, l.order.clientOrderId)),
+            };
+      const answer = await endAtStart(run, start, outcome);
+      if (answer) return answer;
+      market = undefined; // the account changed under us: read the market again with it
+      continue;
+    }
+    const sendFrom = deps.clock.now().getTime();
+    const deadline = sendFrom + (deps.sendDeadlineMs ?? DEFAULT_SEND_DEADLINE_MS);
+    // Only the first order to leave is written `submitted` by the claim; the others are written
+    // `pending` and submitted one by one while the lock is held. An order that never left is then
+    // provably unsent after a crash (pending) instead of waiting out the visibility margin like
+    // one that may have left (send-window.ts).
+    const intents: SubmittedIntentInput[] = inSendOrder(legs, (l) => l.planned).map(({ planned, order }, i) => ({
+      leg: planned.leg,
+      order,
+      ...(i === 0
+        ? { sendBy: new Date(Math.min(sendFrom + SEND_WINDOW_MS, deadline)), recvWindowMs: run.recvWindowMs }
+        : {}),
+    }));
+    const started = await deps.ledger.startRun({
+      ...start,
+      as: 'locked',
+      owner: deps.owner,
+      leaseMs: deps.leaseMs,
+      intents,
+    });
+    if (started.outcome === 'conflict') {
+      market = undefined;
+      continue;
+    }
+    run.log.info('run.claimed', { attempt: 1, dryRun: false, trigger: input.trigger.kind, path: 'trade' });
+    const claimed: Claimed = { ...run, record: started.run };
+    const byId = new Map(started.intents.map((i) => [i.clientOrderId, i]));
+    const executed = await trade(
+      claimed,
+      legs.flatMap(({ order }) => {
+        const intent = byId.get(order.clientOrderId);
+        return intent ? [{ intent, order }] : [];
+      }),
+      new Date(deadline),
+    );
+    return finish(claimed, await tradedOutcome(claimed, seen, thePlan, executed), {
+      heldLock: true,
+      legs: executed.legs,
+      token: started.token,
+    });
+  }
+  throw new LedgerUnavailableError(
+    'claim the run',
+    new Error(`the run or its account changed ${MAX_CLAIM_RACES} times while this attempt claimed it`),
+  );
 }
 
-async function resolveExisting(
-  record: RunRecord,
-  ledger: Ledger,
-  deps: RebalanceDeps,
-  log: Logger,
-): Promise<{ report: RebalanceReport } | { run: RunRecord }> {
-  const answer = (run: RunRecord): { report: RebalanceReport } => {
-    const report = run.status === 'running' ? inProgressReport(run) : storedReport(run);
-    log.info('run.duplicate', { status: report.status, attempt: run.attempt });
-    return { report };
+function startFields(run: Run): Omit<StartRunInput, 'token' | 'as' | 'end' | 'owner' | 'leaseMs' | 'intents'> {
+  return {
+    runId: run.input.executionId,
+    profileId: run.profile.id,
+    accountId: run.accountId,
+    trigger: run.input.trigger,
+    dryRun: run.dryRun,
+  };
+}
+
+/** Records a run that ends at its claim (skip, dry run, locked). Null when it lost the race and must read again. */
+async function endAtStart(
+  run: Run,
+  start: Omit<Extract<StartRunInput, { as: 'ended' }>, 'as' | 'end'>,
+  outcome: RunOutcome,
+): Promise<RebalanceReport | null> {
+  const { end, report } = recordOf(factsOf(run, 1), outcome);
+  const started = await run.deps.ledger.startRun({
+    ...start,
+    as: 'ended',
+    end,
+    ...(outcome.market && outcome.reason !== 'guard:priceMove' && outcome.reason !== 'locked'
+      ? { account: { prices: Object.fromEntries(outcome.market.mids) } }
+      : {}),
+  });
+  if (started.outcome === 'conflict') return null;
+  logFinished(run, outcome, started.firestoreCalls);
+  return withCalls(report, started.firestoreCalls);
+}
+
+/** A run with this execution id exists: answer it, or take it over when its attempt died. */
+async function existingRun(run: Run, record: RunRecord): Promise<RebalanceReport> {
+  // neither another profile's report nor a takeover of its run under this profile's name
+  if (record.profileId !== run.profile.id)
+    throw new ProfileMismatchError(record.runId, record.profileId, run.profile.id);
+  const { deps, log } = run;
+  const answer = (current: RunRecord): RebalanceReport => {
+    const report = current.status === 'running' ? inProgressReport(current) : storedReport(current);
+    log.info('run.duplicate', { status: report.status, attempt: current.attempt });
+    return report;
   };
   if (record.status !== 'running') return answer(record);
   if (record.lease && record.lease.until.getTime() > deps.clock.now().getTime()) return answer(record);
-  const taken = await ledger.takeOverRun({ runId: record.runId, owner: deps.owner, leaseMs: deps.leaseMs });
+  const taken = await deps.ledger.takeOverRun({ runId: record.runId, owner: deps.owner, leaseMs: deps.leaseMs });
   if (taken.outcome === 'refused') {
-    if (!taken.run) {
-      throw new LedgerUnavailableError('take over the run', new Error(`run ${record.runId} vanished`));
-    }
+    if (!taken.run) throw new LedgerUnavailableError('take over the run', new Error(`run ${record.runId} vanished`));
     return answer(taken.run);
   }
   log.info('run.claimed', { attempt: taken.run.attempt, dryRun: taken.run.dryRun, takenOver: true });
-  return { run: taken.run };
-}
-
-async function runClaimed(run: Run): Promise<RebalanceReport> {
-  const { ledger, profile, record, deps } = run;
-  const lock = await ledger.acquireLock({
-    profileId: profile.id,
+  // a resumed attempt keeps what the first one was asked for; live trading may since have been switched off
+  const claimed: Claimed = {
+    ...run,
+    accountId: taken.run.accountId ?? run.accountId,
+    dryRun: taken.run.dryRun || !deps.liveTrading,
+    record: taken.run,
+  };
+  const lock = await deps.ledger.acquireLock({
+    accountId: claimed.accountId,
+    profileId: run.profile.id,
     runId: record.runId,
     owner: deps.owner,
     leaseMs: deps.leaseMs,
   });
   if (!lock.acquired) {
     const { holder } = lock;
-    run.log.info('lock.busy', { holder: holder.runId, until: holder.until.toISOString() });
-    return finish(run, {
-      status: 'skipped',
-      reason: 'locked',
-      message: `portfolio ${profile.id} is being worked on by run ${holder.runId} (lock until ${holder.until.toISOString()}); this trigger did nothing`,
-      heldLock: false,
-    });
+    log.info('lock.busy', { holder: holder.runId, until: holder.until.toISOString() });
+    return finish(claimed, lockedOut(claimed, holder.runId, holder.profileId, holder.until), { heldLock: false });
   }
-  const partial: Partial<Outcome> = {};
+  return underLock(claimed, lock.abandoned ?? []);
+}
+
+function lockedOut(run: Run, holder: string, holderProfile: string, until: Date): RunOutcome {
+  return {
+    status: 'skipped',
+    reason: 'locked',
+    message: `account ${run.accountId} is being worked on by run ${holder} (profile ${holderProfile || '?'}, lock until ${until.toISOString()}); this trigger did nothing`,
+    orders: [],
+    ordersPlaced: 0,
+    reconciled: [],
+    discovered: new Big(0),
+  };
+}
+
+/** Open intents, a lock whose holder died, or a v1 claim past its lease: the run must settle them under the lock first. */
+function needsSettling(account: AccountState, now: Date): boolean {
+  return (
+    Object.keys(account.openIntents).length > 0 || account.lock !== null || abandonedOf(account, '', now).length > 0
+  );
+}
+
+function abandonedOf(account: AccountState, runId: string, now: Date): string[] {
+  const ids = new Set<string>();
+  if (account.lock && account.lock.runId !== runId && account.lock.until <= now) ids.add(account.lock.runId);
+  for (const [id, until] of Object.entries(account.claims)) if (id !== runId && until <= now) ids.add(id);
+  return [...ids].sort();
+}
+
+/** The slower path, with the account lock held: close dead runs, settle open intents, then plan and trade. */
+async function underLock(run: Claimed, abandoned: readonly string[]): Promise<RebalanceReport> {
+  const seen: Partial<RunOutcome> = {};
+  let legs: LegResult[] = [];
   try {
-    for (const runId of lock.abandoned ?? []) await closeAbandoned(run, runId);
-    return await finish(run, await underLock(run, partial));
+    for (const runId of abandoned) await closeAbandoned(run, runId);
+    const outcome = await settleAndTrade(run, seen, (executed) => {
+      legs = executed;
+    });
+    return await finish(run, outcome, { heldLock: true, legs });
   } catch (error) {
     // Without the ledger nothing can be recorded; the lease and lock expire and a retry resumes.
     if (error instanceof LedgerUnavailableError) throw error;
     const appError = toAppError('rebalancing', error);
-    return finish(run, {
-      ...partial,
+    const outcome: RunOutcome = {
+      orders: [],
+      ordersPlaced: 0,
+      reconciled: [],
+      discovered: new Big(0),
+      ...seen,
       status: 'failed',
       reason: appError.code,
       message: appError.what,
       error: appError,
-      heldLock: true,
-    });
+    };
+    return finish(run, outcome, { heldLock: true, legs });
   }
 }
 
 /**
- * A run of this portfolio whose lease ran out unfinished (it held the lock we just took, or died
- * between its claim and the lock): its process died or stalled, and unless a
- * Scheduler retry of that very id comes back, nobody would ever finish it — it would read
- * `running` forever. It is closed as `failed` (run.abandoned); what it traded was counted in the
- * day's turnover when each fill was recorded (updateIntent), so nothing is summed here; its
- * unsettled intents are settled by the reconcile step that follows. A distinct owner keeps our own
- * lock out of that finish.
+ * A run of this account whose lease ran out unfinished (it held the lock we just took, or a v1 run
+ * died between its claim and the lock): its process died or stalled, and unless a Scheduler retry
+ * of that very id comes back, nobody would ever finish it. It is closed as `failed` (run.abandoned);
+ * what it traded is counted when each fill is recorded, and its unsettled intents are settled by the
+ * reconcile step that follows. A distinct owner keeps our own lock out of that finish.
  */
-async function closeAbandoned(run: Run, abandonedId: string): Promise<void> {
-  const { ledger, deps, profile, record, log } = run;
+async function closeAbandoned(run: Claimed, abandonedId: string): Promise<void> {
+  const { deps, record, log } = run;
+  const ledger = deps.ledger;
   const owner = `${deps.owner}/closing`;
   const taken = await ledger.takeOverRun({ runId: abandonedId, owner, leaseMs: deps.leaseMs });
   // finished meanwhile, or a retry of it is working again (it then finishes itself)
   if (taken.outcome !== 'taken') return;
   const intents = await ledger.listIntents(abandonedId);
   const error = new AbandonedRunError(abandonedId, record.runId);
-  const dryRun = taken.run.dryRun;
-  const traded = !dryRun && intents.some((i) => new Big(i.executedQuantity).gt(0));
-  const report: RebalanceReport = {
-    executionId: abandonedId,
-    profile: profile.id,
-    status: 'failed',
-    reason: error.code,
-    message: error.what,
-    duplicate: false,
-    dryRun,
-    attempt: taken.run.attempt,
-    orders: intents.map(reportOrderFromIntent),
-    error: { code: error.code, message: error.message, retryable: error.retryable },
-  };
+  const { end } = recordOf(
+    {
+      ...factsOf(run, taken.run.attempt),
+      runId: abandonedId,
+      profileId: taken.run.profileId,
+      dryRun: taken.run.dryRun,
+    },
+    {
+      status: 'failed',
+      reason: error.code,
+      message: error.what,
+      error,
+      orders: intents.map(reportOrderFromIntent),
+      ordersPlaced: 0,
+      reconciled: [],
+      discovered: new Big(0),
+    },
+  );
   const finished = await ledger.finishRun({
     runId: abandonedId,
     owner,
-    status: 'failed',
-    reason: error.code,
-    report: plainRecord(report),
-    error: errorRecord(error),
-    portfolio: { profileId: profile.id, traded },
+    accountId: run.accountId,
+    profileId: taken.run.profileId,
+    end,
   });
   log.warn('run.abandoned_closed', { abandoned: abandonedId, outcome: finished.outcome, orders: intents.length });
 }
 
-/** Steps 6–10 with the portfolio lock held. `partial` collects what is known if a step throws. */
-async function underLock(run: Run, partial: Partial<Outcome>): Promise<Outcome> {
-  const { ledger, exchange, profile, record, deps, log } = run;
-
-  const recvWindowMs = deps.exchange.recvWindowMs ?? DEFAULT_RECV_WINDOW_MS;
+/** Steps 6–10 with the account lock held. `seen` collects what is known if a step throws. */
+async function settleAndTrade(
+  run: Claimed,
+  seen: Partial<RunOutcome>,
+  onExecuted: (legs: LegResult[]) => void,
+): Promise<RunOutcome> {
+  const { exchange, profile, record, deps, log } = run;
+  const ledger = deps.ledger;
   const reconciled = await reconcileIntents({
     ledger,
     exchange,
     profile,
     now: deps.clock.now(),
     logger: log,
-    recvWindowMs,
+    recvWindowMs: run.recvWindowMs,
     runId: record.runId,
     dryRun: run.dryRun,
+    accountId: run.accountId,
   });
-  partial.reconciled = reconciled.settled;
-  partial.discovered = reconciled.discoveredQuote;
+  const base = { reconciled: reconciled.settled, discovered: reconciled.discoveredQuote, ordersPlaced: 0, orders: [] };
+  Object.assign(seen, base);
   if (reconciled.unsettled.length > 0) {
     const error = new UnsettledOrdersError(
       reconciled.unsettled.map((i) => i.clientOrderId),
@@ -263,40 +394,26 @@ async function underLock(run: Run, partial: Partial<Outcome>): Promise<Outcome> 
         ? 'the exchange could not be asked, or does not show them yet and they were sent too recently to be sure they never will'
         : undefined,
     );
-    return {
-      status: 'failed',
-      reason: error.code,
-      message: error.what,
-      error,
-      heldLock: true,
-      reconciled: reconciled.settled,
-      discovered: reconciled.discoveredQuote,
-    };
+    return { ...base, status: 'failed', reason: error.code, message: error.what, error };
   }
 
-  const [market, portfolio, ownIntents] = await Promise.all([
+  const [market, account, ownIntents] = await Promise.all([
     fetchMarket(exchange, profile, { depth: needsDepth(profile) }),
-    ledger.readPortfolio(profile.id),
+    // read after the reconcile step, so it holds the fills that step recorded
+    ledger.readAccount(run.accountId),
     // only a taken-over attempt can find intents of its own run
     record.attempt > 1 ? ledger.listIntents(record.runId) : Promise.resolve([]),
   ]);
-  partial.market = market;
   const before = valuePortfolio(market.balances, market.assetPrices, profile);
-  partial.before = before;
-  const base = {
-    heldLock: true,
-    market,
-    before,
-    reconciled: reconciled.settled,
-    discovered: reconciled.discoveredQuote,
-  };
+  const known = { ...base, market, before };
+  Object.assign(seen, known);
 
-  if (ownIntents.length > 0) return resumed(run, ownIntents, base);
+  if (ownIntents.length > 0) return resumed(run, ownIntents, known);
 
   if (reconciled.open.length > 0) {
     const ids = reconciled.open.map((i) => i.clientOrderId).join(', ');
     return {
-      ...base,
+      ...known,
       status: 'skipped',
       reason: 'open_orders',
       message: `order(s) ${ids} still rest on the book (younger than orderTtl ${profile.orderTtlMs / 1000}s); nothing new is planned on top of them`,
@@ -304,63 +421,89 @@ async function underLock(run: Run, partial: Partial<Outcome>): Promise<Outcome> 
   }
 
   const now = deps.clock.now();
-  const thePlan = plan(planSnapshotOf(market, lastPricesOf(portfolio)), profile, stateOf(portfolio), now);
-  partial.plan = thePlan;
+  const thePlan = plan(planSnapshotOf(market, lastPricesOf(account)), profile, stateOf(account), now);
+  seen.plan = thePlan;
+  const planned = { ...known, plan: thePlan };
   if (thePlan.status === 'skip') {
-    return { ...base, plan: thePlan, status: 'skipped', reason: thePlan.skip, message: thePlan.reason };
+    return { ...planned, status: 'skipped', reason: thePlan.skip, message: thePlan.reason };
   }
-
-  const orders = thePlan.orders.map((o) => toNewOrder(o, clientOrderIdFor(record.runId, o.leg)));
+  const orders = thePlan.orders.map((o) => ({
+    planned: o,
+    order: toNewOrder(o, clientOrderIdFor(record.runId, o.leg)),
+  }));
   if (run.dryRun) {
     return {
-      ...base,
-      plan: thePlan,
+      ...planned,
       status: 'dry_run',
       reason: null,
       message: `dry run, nothing sent: ${thePlan.reason}`,
-      planned: thePlan.orders.map((o, i) => reportOrderFromPlan(o, orders[i]?.clientOrderId ?? '')),
+      orders: orders.map((o) => reportOrderFromPlan(o.planned, o.order.clientOrderId)),
     };
   }
 
-  const intents = await ledger.writeIntents({
+  const written = await ledger.writeIntents({
     runId: record.runId,
     profileId: profile.id,
+    accountId: run.accountId,
     attempt: record.attempt,
-    intents: thePlan.orders.map((o, i) => ({ leg: o.leg, order: orders[i] as NewOrder })),
+    intents: orders.map(({ planned: o, order }) => ({ leg: o.leg, order })),
   });
-  partial.intents = intents;
+  seen.orders = written.map(reportOrderFromIntent);
   // A paused process may have lost its lease to a takeover; then the new holder settles these intents.
   const lease = await ledger.extendLease({
     runId: record.runId,
     owner: deps.owner,
     leaseMs: deps.leaseMs,
-    profileId: profile.id,
+    accountId: run.accountId,
   });
   if (lease.run !== 'extended' || lease.lock !== 'extended') {
-    throw new LeaseLostError(record.runId, `run lease ${lease.run}, portfolio lock ${lease.lock}`);
+    throw new LeaseLostError(record.runId, `run lease ${lease.run}, account lock ${lease.lock}`);
   }
+  const byId = new Map(written.map((i) => [i.clientOrderId, i]));
+  const executed = await trade(
+    run,
+    orders.flatMap(({ order }) => {
+      const intent = byId.get(order.clientOrderId);
+      return intent ? [{ intent, order }] : [];
+    }),
+    new Date(run.startedMs + (deps.sendDeadlineMs ?? DEFAULT_SEND_DEADLINE_MS)),
+  );
+  onExecuted(executed.legs);
+  return tradedOutcome(run, planned, thePlan, executed);
+}
 
-  const executed = await executeOrders(record.runId, intents, new Map(orders.map((o) => [o.clientOrderId, o])), {
-    ledger,
-    exchange,
-    logger: log,
+function trade(run: Claimed, legs: readonly Leg[], deadline: Date) {
+  const { deps, record } = run;
+  return executeOrders(record.runId, legs, {
+    exchange: run.exchange,
+    logger: run.log,
     clock: deps.clock,
-    owner: deps.owner,
-    profileId: profile.id,
-    deadline: new Date(run.startedMs + (deps.sendDeadlineMs ?? DEFAULT_SEND_DEADLINE_MS)),
-    recvWindowMs,
+    deadline,
+    recvWindowMs: run.recvWindowMs,
+    submit: (input) =>
+      deps.ledger.submitIntent({ ...input, runId: record.runId, accountId: run.accountId, owner: deps.owner }),
   });
-  partial.intents = executed.intents;
-  partial.ordersPlaced = executed.ordersPlaced;
-  const after = executed.ordersPlaced > 0 ? await valuationAfter(run, market) : undefined;
-  const fills = describeFills(executed.intents, profile.quote);
+}
+
+async function tradedOutcome(
+  run: Claimed,
+  seen: Pick<RunOutcome, 'market' | 'before' | 'reconciled' | 'discovered'>,
+  thePlan: Plan,
+  executed: Awaited<ReturnType<typeof executeOrders>>,
+): Promise<RunOutcome> {
+  const intents = executed.legs.map((l) => l.intent);
+  const after = executed.ordersPlaced > 0 && seen.market ? await valuationAfter(run, seen.market) : undefined;
+  const fills = describeFills(intents, run.profile.quote);
+  const common = {
+    ...seen,
+    plan: thePlan,
+    ...(after ? { after } : {}),
+    orders: intents.map(reportOrderFromIntent),
+    ordersPlaced: executed.ordersPlaced,
+  };
   if (executed.failure) {
     return {
-      ...base,
-      plan: thePlan,
-      ...(after ? { after } : {}),
-      intents: executed.intents,
-      ordersPlaced: executed.ordersPlaced,
+      ...common,
       status: 'failed',
       reason: executed.failure.code,
       message: `${executed.failure.what}; ${fills}`,
@@ -368,11 +511,7 @@ async function underLock(run: Run, partial: Partial<Outcome>): Promise<Outcome> 
     };
   }
   return {
-    ...base,
-    plan: thePlan,
-    ...(after ? { after } : {}),
-    intents: executed.intents,
-    ordersPlaced: executed.ordersPlaced,
+    ...common,
     status: 'completed',
     reason: null,
     message: `${thePlan.decision.reason}; ${fills}${after ? `; weights after ${describeWeights(after)}` : ''}`,
@@ -385,17 +524,17 @@ async function underLock(run: Run, partial: Partial<Outcome>): Promise<Outcome> 
  * reached the exchange was priced from an old book). The next trigger plans afresh.
  */
 async function resumed(
-  run: Run,
+  run: Claimed,
   ownIntents: readonly OrderIntent[],
-  base: Pick<Outcome, 'heldLock' | 'market' | 'before' | 'reconciled'>,
-): Promise<Outcome> {
-  const intents = await run.ledger.listIntents(run.record.runId);
+  known: Pick<RunOutcome, 'market' | 'before' | 'reconciled' | 'discovered'>,
+): Promise<RunOutcome> {
+  const intents = await run.deps.ledger.listIntents(run.record.runId);
   const placed = intents.filter((i) => i.orderId !== null).length;
-  const after = placed > 0 && base.market ? await valuationAfter(run, base.market) : undefined;
+  const after = placed > 0 && known.market ? await valuationAfter(run, known.market) : undefined;
   return {
-    ...base,
+    ...known,
     ...(after ? { after } : {}),
-    intents,
+    orders: intents.map(reportOrderFromIntent),
     ordersPlaced: 0,
     status: 'completed',
     reason: null,
@@ -414,7 +553,7 @@ async function valuationAfter(run: Run, market: MarketSnapshot): Promise<Valuati
   }
 }
 
-function toNewOrder(o: PlannedOrder, clientOrderId: string): NewOrder {
+function toNewOrder(o: Plan['orders'][number], clientOrderId: string): NewOrder {
   return {
     symbol: o.symbol,
     side: o.side,
@@ -426,20 +565,15 @@ function toNewOrder(o: PlannedOrder, clientOrderId: string): NewOrder {
   };
 }
 
-/**
- * The cool-down and turnover state the plan sees, as stored: read after the reconcile step, so it
- * already holds the fills that step recorded (updateIntent counts each fill as it records it).
- */
-function stateOf(portfolio: PortfolioState): Parameters<typeof plan>[2] {
-  const stored = portfolio.turnover
-    ? { day: portfolio.turnover.day, notional: new Big(portfolio.turnover.notional) }
-    : null;
-  return { lastRebalanceAt: portfolio.lastRebalanceAt, turnover: stored };
+/** The cool-down and turnover state the plan sees: the account's, shared by every profile on it. */
+function stateOf(account: AccountState): Parameters<typeof plan>[2] {
+  const stored = account.turnover ? { day: account.turnover.day, notional: new Big(account.turnover.notional) } : null;
+  return { lastRebalanceAt: account.lastRebalanceAt, turnover: stored };
 }
 
-function lastPricesOf(portfolio: PortfolioState): Map<string, Big> | undefined {
-  if (!portfolio.lastPrices) return undefined;
-  return new Map(Object.entries(portfolio.lastPrices).map(([symbol, price]) => [symbol, new Big(price)]));
+function lastPricesOf(account: AccountState): Map<string, Big> | undefined {
+  if (!account.lastPrices) return undefined;
+  return new Map(Object.entries(account.lastPrices).map(([symbol, price]) => [symbol, new Big(price)]));
 }
 
 function describeFills(intents: readonly OrderIntent[], quote: string): string {
@@ -459,129 +593,76 @@ function describeWeights(v: Valuation): string {
   return v.holdings.map((h) => `${h.asset} ${h.weight.toFixed(4)}`).join(' / ');
 }
 
-function snapshotRecord(market: MarketSnapshot, before: Valuation | undefined) {
+function factsOf(run: Run, attempt: number) {
   return {
-    balances: market.balances.map((b) => ({ asset: b.asset, free: dec(b.free), locked: dec(b.locked) })),
-    prices: Object.fromEntries([...market.mids].map(([symbol, mid]) => [symbol, dec(mid)])),
-    books: Object.fromEntries(
-      [...market.books].map(([symbol, b]) => [symbol, { bid: dec(b.bidPrice), ask: dec(b.askPrice) }]),
-    ),
-    ...(before
-      ? { quote: before.quote, value: dec(before.total), weights: weightsOf(before), drift: dec(before.totalDrift) }
-      : {}),
+    runId: run.input.executionId,
+    profileId: run.profile.id,
+    quote: run.profile.quote,
+    dryRun: run.dryRun,
+    attempt,
+    metrics: { durationMs: run.deps.clock.now().getTime() - run.startedMs, exchangeCalls: run.exchangeCalls() },
   };
 }
 
-/** Step 11: the run doc, the portfolio (cool-down, last prices, lock) and one log line. Turnover is not summed here. */
-async function finish(run: Run, outcome: Outcome): Promise<RebalanceReport> {
-  const { record, profile, log } = run;
-  const intents = outcome.intents ?? [];
-  const filled = intents.filter((i) => new Big(i.executedQuantity).gt(0));
-  const notional = sumQuote(intents);
-  const fees = feesOf(intents);
-  // fills of earlier runs found by the reconcile step are real whatever this run is
-  const discovered = outcome.discovered ?? new Big(0);
-  const liveFills = (!run.dryRun && filled.length > 0) || discovered.gt(0);
-  const ordersPlaced = outcome.ordersPlaced ?? 0;
-  const feesText = Object.entries(fees)
-    .map(([asset, amount]) => `${dec(amount)} ${asset}`)
-    .join(', ');
-  const metrics = {
-    durationMs: run.deps.clock.now().getTime() - run.startedMs,
-    exchangeCalls: run.exchangeCalls(),
-    ledgerRoundTrips: run.ledger.roundTrips(),
-    ordersPlaced,
-    ordersFilled: filled.length,
-    notional: dec(notional),
-    fees: feesText || '0',
-  };
-  const report: RebalanceReport = {
-    executionId: record.runId,
-    profile: profile.id,
+/** The answer with the run's ledger round trips, as the ledger counted and stored them. */
+function withCalls(report: RebalanceReport, firestoreCalls: number | undefined): RebalanceReport {
+  return firestoreCalls === undefined ? report : { ...report, metrics: { ...report.metrics, firestoreCalls } };
+}
+
+function logFinished(run: Run, outcome: RunOutcome, firestoreCalls?: number): void {
+  const fields = {
+    executionId: run.input.executionId,
     status: outcome.status,
     reason: outcome.reason,
-    message: outcome.message,
-    duplicate: false,
-    dryRun: run.dryRun,
-    attempt: record.attempt,
-    orders: outcome.planned ?? intents.map(reportOrderFromIntent),
-    ...(outcome.before
-      ? {
-          portfolio: {
-            quote: outcome.before.quote,
-            valueBefore: dec(outcome.before.total),
-            weightsBefore: weightsOf(outcome.before),
-            ...(outcome.after ? { valueAfter: dec(outcome.after.total), weightsAfter: weightsOf(outcome.after) } : {}),
-          },
-        }
-      : {}),
-    metrics,
-    ...(outcome.error
-      ? { error: { code: outcome.error.code, message: outcome.error.message, retryable: outcome.error.retryable } }
-      : {}),
+    durationMs: run.deps.clock.now().getTime() - run.startedMs,
+    ordersPlaced: outcome.ordersPlaced,
+    ...(firestoreCalls !== undefined ? { firestoreCalls } : {}),
   };
+  if (outcome.status === 'failed') run.log.error('run.finished', { ...fields, error: outcome.error?.code ?? null });
+  else run.log.info('run.finished', fields);
+}
 
-  const input: FinishRunInput = {
+/** Step 11: the run doc, this run's intents as the exchange left them, and the account (price reference, lock). */
+async function finish(
+  run: Claimed,
+  outcome: RunOutcome,
+  options: { heldLock: boolean; legs?: readonly LegResult[]; token?: ReadToken },
+): Promise<RebalanceReport> {
+  const { record, profile, log, deps } = run;
+  const { end, report } = recordOf(factsOf(run, record.attempt), outcome);
+  const intents = (options.legs ?? []).flatMap((l): FinishIntent[] => (l.outcome ? [l.outcome] : []));
+  const finished = await deps.ledger.finishRun({
     runId: record.runId,
-    owner: run.deps.owner,
-    status: outcome.status,
-    ...(outcome.reason ? { reason: outcome.reason } : {}),
-    report: plainRecord(report),
-    metrics: plainRecord(metrics),
-    ...(outcome.plan ? { plan: plainRecord(planToJson(outcome.plan)) } : {}),
-    ...(outcome.market ? { snapshot: plainRecord(snapshotRecord(outcome.market, outcome.before)) } : {}),
-    result: plainRecord({
-      traded: liveFills,
-      turnover: dec(notional),
-      discoveredTurnover: dec(discovered),
-      fees: Object.fromEntries(Object.entries(fees).map(([asset, amount]) => [asset, dec(amount)])),
-      fills: intents.map(reportOrderFromIntent),
-      reconciled: (outcome.reconciled ?? []).map((i) => ({
-        runId: i.runId,
-        clientOrderId: i.clientOrderId,
-        status: i.status,
-        executedQuantity: i.executedQuantity,
-        executedQuote: i.executedQuote,
-      })),
-      ...(outcome.after ? { valueAfter: dec(outcome.after.total), weightsAfter: weightsOf(outcome.after) } : {}),
-    }),
-    ...(outcome.error ? { error: errorRecord(outcome.error) } : {}),
-    ...(outcome.heldLock
+    owner: deps.owner,
+    accountId: run.accountId,
+    profileId: profile.id,
+    end,
+    ...(intents.length > 0 ? { intents } : {}),
+    ...(options.token ? { token: options.token } : {}),
+    ...(options.heldLock
       ? {
-          portfolio: {
-            profileId: profile.id,
-            traded: liveFills,
-            // no turnover here: each fill was added to it when it was recorded (updateIntent)
-            // A run the price-move guard held keeps the old reference: replacing it with the moved
-            // price would let the next run trade a move that lasted a single period.
-            ...(outcome.market && outcome.reason !== 'guard:priceMove'
+          // A run the price-move guard held keeps the old reference: replacing it with the moved
+          // price would let the next run trade a move that lasted a single period.
+          account:
+            outcome.market && outcome.reason !== 'guard:priceMove'
               ? { prices: Object.fromEntries(outcome.market.mids) }
-              : {}),
-          },
+              : {},
         }
       : {}),
-  };
-  const finished = await run.ledger.finishRun(input);
+  });
   if (finished.outcome === 'lease_lost') {
     log.warn('run.lease_lost', { attempt: record.attempt, holder: finished.run?.lease?.owner ?? null });
     // finishRun wrote nothing, so a lock this attempt took would stay until it expires and hold
-    // off the portfolio's next runs; and the answer must be what the ledger holds, not this
-    // attempt's own view, which another attempt may have superseded (review 2 findings 6 and 7).
-    if (outcome.heldLock) await run.ledger.releaseLock({ profileId: profile.id, owner: run.deps.owner });
+    // off the account's next runs; and the answer must be what the ledger holds, not this
+    // attempt's own view, which another attempt may have superseded.
+    if (options.heldLock) await deps.ledger.releaseLock({ accountId: run.accountId, owner: deps.owner });
     const current = finished.run;
     if (current && current.status !== 'running') return storedReport(current);
     const liveElsewhere =
-      current?.lease && current.lease.owner !== run.deps.owner && current.lease.until > run.deps.clock.now();
+      current?.lease && current.lease.owner !== deps.owner && current.lease.until > deps.clock.now();
     if (current && liveElsewhere) return inProgressReport(current);
   }
-  const fields = {
-    executionId: record.runId,
-    status: outcome.status,
-    reason: outcome.reason,
-    durationMs: metrics.durationMs,
-    ordersPlaced,
-  };
-  if (outcome.status === 'failed') log.error('run.finished', { ...fields, error: outcome.error?.code ?? null });
-  else log.info('run.finished', fields);
-  return report;
+  const calls = finished.outcome === 'finished' ? finished.firestoreCalls : undefined;
+  logFinished(run, outcome, calls);
+  return withCalls(report, calls);
 }

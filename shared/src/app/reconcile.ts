@@ -38,10 +38,12 @@ export interface ReconcileContext {
   runId: string;
   /** a dry run (or LIVE_TRADING off) only looks: it cancels nothing */
   dryRun: boolean;
+  /** the account whose open intents are settled: those of every profile, renamed or removed ones included */
+  accountId: string;
 }
 
 /**
- * DESIGN §4.6: every intent of the profile not yet settled (from any run, this one included when it
+ * DESIGN §4.6: every intent of the account not yet settled (from any run, this one included when it
  * was taken over) is looked up by its client order id. The exchange's answer is the truth: fills
  * and fees are recorded, a resting order older than orderTtl is cancelled. "Not found" becomes
  * `absent` only once it is final (send-window.ts: a pending intent at once, a sent one after
@@ -51,7 +53,7 @@ export interface ReconcileContext {
 export async function reconcileIntents(ctx: ReconcileContext): Promise<ReconcileResult> {
   const { ledger, exchange, profile, logger } = ctx;
   const result: ReconcileResult = { settled: [], unsettled: [], open: [], error: null, discoveredQuote: new Big(0) };
-  const intents = await ledger.listUnsettledIntents(profile.id);
+  const intents = await ledger.listUnsettledIntents(ctx.accountId);
   for (const intent of intents) {
     const ref = { symbol: intent.symbol, clientOrderId: intent.clientOrderId };
     let state: Awaited<ReturnType<Exchange['queryOrder']>>;
@@ -122,9 +124,11 @@ export async function reconcileIntents(ctx: ReconcileContext): Promise<Reconcile
       );
       continue;
     }
+    const by = { byRun: ctx.runId, accountId: ctx.accountId };
     const updated = state
-      ? await ledger.updateIntent(await updateFromState(intent, state, exchange, logger))
+      ? await ledger.updateIntent({ ...(await updateFromState(intent, state, exchange, logger)), ...by })
       : await ledger.updateIntent({
+          ...by,
           runId: intent.runId,
           clientOrderId: intent.clientOrderId,
           status: 'absent',

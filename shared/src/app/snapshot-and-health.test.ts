@@ -2,12 +2,12 @@ import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator
 import Big from 'big.js';
 import { parseProfile } from '../domain/profile';
 import { createMexcClient } from '../exchange/mexc';
-import { FakeClock } from '../ledger/ledger-contract';
 import { createMemoryLedger } from '../ledger/memory';
 import { silentLogger } from '../observability/logger';
 import type { Clock } from '../ports/clock';
 import { checkHealth } from './check-health';
 import { takeSnapshot } from './take-snapshot';
+import { ManualClock } from './testing/run-deps';
 
 /** takeSnapshot and checkHealth against the simulator over loopback HTTP, with the memory ledger. */
 
@@ -41,7 +41,7 @@ const profiles = { [qrl.id]: qrl, [noapi.id]: noapi };
 function setup(clock: Clock = { now: () => new Date() }) {
   const exchange = createMexcClient({ baseUrl: sim.url, apiKey: API_KEY, apiSecret: API_SECRET, recvWindowMs: 5000 });
   const ledger = createMemoryLedger({ retentionDays: 30, clock });
-  return { exchange, ledger, clock, logger: silentLogger, profiles };
+  return { exchange, ledger, clock, logger: silentLogger, profiles, accountId: 'acct-qrl' };
 }
 
 async function midOf(symbol: string): Promise<Big> {
@@ -60,8 +60,8 @@ describe('takeSnapshot', () => {
     expect(result).toMatchObject({ outcome: 'recorded', profile: 'qrl', quote: 'USDT', value: total.toFixed() });
     expect(result.prices.QRLUSDT).toBe(mid.toFixed());
     expect(new Big(result.weights.QRL ?? '0').minus(qrlValue.div(total)).abs().lt('1e-15')).toBe(true);
-    const portfolio = await deps.ledger.readPortfolio('qrl');
-    expect(portfolio.lastPrices).toEqual({ QRLUSDT: mid.toFixed() });
+    const account = await deps.ledger.readAccount('acct-qrl');
+    expect(account.lastPrices).toEqual({ QRLUSDT: mid.toFixed() });
   });
 
   it('refuses an unknown profile', async () => {
@@ -83,24 +83,18 @@ describe('checkHealth', () => {
 
   it('is ok after a recent run, and stale once it is older than the threshold', async () => {
     // the run finished 20 minutes ago by the ledger's clock; health reads the real one
-    const past = new FakeClock(new Date(Date.now() - 20 * 60_000).toISOString());
+    const past = new ManualClock(Date.now() - 20 * 60_000);
     const deps = { ...setup(), ledger: createMemoryLedger({ retentionDays: 30, clock: past }) };
-    const owner = { owner: 'o', leaseMs: 60_000 };
-    await deps.ledger.claimRun({
+    const opened = await deps.ledger.openRun({ runId: 'run-health-1', accountId: 'acct-qrl' });
+    await deps.ledger.startRun({
+      token: opened.token,
+      as: 'ended',
       runId: 'run-health-1',
       profileId: 'qrl',
+      accountId: 'acct-qrl',
       trigger: { kind: 'manual' },
       dryRun: true,
-      ...owner,
-    });
-    await deps.ledger.acquireLock({ profileId: 'qrl', runId: 'run-health-1', ...owner });
-    await deps.ledger.finishRun({
-      runId: 'run-health-1',
-      owner: 'o',
-      status: 'skipped',
-      reason: 'within_band',
-      report: {},
-      portfolio: { profileId: 'qrl', traded: false, turnoverNotional: '0' },
+      end: { status: 'skipped', reason: 'within_band', summary: 'within band', details: {} },
     });
     expect((await checkHealth(deps, { profileId: 'qrl', staleAfterMs: 3_600_000 })).status).toBe('ok');
     const stale = await checkHealth(deps, { profileId: 'qrl', staleAfterMs: 600_000 });

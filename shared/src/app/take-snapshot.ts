@@ -16,6 +16,8 @@ export interface SnapshotDeps {
   clock: Clock;
   logger: Logger;
   profiles: Readonly<Record<string, StrategyProfile>>;
+  /** the MEXC account whose price reference the snapshot refreshes */
+  accountId: string;
 }
 
 export interface SnapshotResult {
@@ -36,7 +38,7 @@ export interface SnapshotResult {
 
 /**
  * Records value, weights and drift of one profile's portfolio (`snapshots/{yyyymmddThhmmssZ}`) and
- * refreshes the portfolio's lastPrices, which the price-move guard compares against. Trades nothing.
+ * refreshes the account's lastPrices, which the price-move guard compares against. Trades nothing.
  */
 export async function takeSnapshot(deps: SnapshotDeps, options: { profileId?: string } = {}): Promise<SnapshotResult> {
   const profileId = options.profileId ?? DEFAULT_PROFILE_ID;
@@ -49,6 +51,7 @@ export async function takeSnapshot(deps: SnapshotDeps, options: { profileId?: st
   const recorded = await deps.ledger.recordSnapshot({
     at,
     profileId: profile.id,
+    accountId: deps.accountId,
     prices,
     data: plainRecord({
       quote: profile.quote,

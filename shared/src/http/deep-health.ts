@@ -25,7 +25,7 @@ export function deepHealthHttp(deps: FunctionDeps, logger: Logger): HttpFunction
       const profile = typeof req.query.profile === 'string' ? req.query.profile.slice(0, 64) : undefined;
       const { exchange, ledger } = deps.adapters();
       report = await checkHealth(
-        { exchange, ledger, clock: deps.clock, profiles: deps.profiles },
+        { exchange, ledger, clock: deps.clock, profiles: deps.profiles, accountId: deps.config.accountId },
         profile ? { profileId: profile } : {},
       );
       status = httpStatus({ health: report.status });

@@ -7,17 +7,17 @@ import { parseProfiles, type StrategyProfile } from '../domain/profile';
 import { createMexcClient, type MexcClient } from '../exchange/mexc';
 import { createFirestoreLedger } from '../ledger/firestore';
 import { createMemoryLedger } from '../ledger/memory';
+import type { CountedLedger } from '../ledger/store-ledger';
 import type { Logger } from '../observability/logger';
 import { type Clock, systemClock } from '../ports/clock';
-import type { Ledger } from '../ports/ledger';
 
-/** Run lease and portfolio lock: longer than a run takes, shorter than the Scheduler's retry back-off. */
+/** Run lease and account lock: longer than a run takes, shorter than the Scheduler's retry back-off. */
 export const LEASE_MS = 5 * 60_000;
 
 /** The adapters one function instance uses, built on first use and kept for the instance's life. */
 export interface Adapters {
   exchange: MexcClient;
-  ledger: Ledger;
+  ledger: CountedLedger;
 }
 
 export interface FunctionDeps {
@@ -91,7 +91,9 @@ export function createDeps(config: Config, logger: Logger, options: CreateDepsOp
       const callsAtStart = exchange.metrics().calls;
       return {
         exchange,
-        ledger: ledger.scope(),
+        // a view of its own, so the run's metrics count only its round trips
+        ledger: ledger.fresh(),
+        accountId: config.accountId,
         clock,
         logger: runLogger,
         profiles,

@@ -30,7 +30,10 @@ export function snapshotHandler(deps: FunctionDeps, logger: Logger, take: typeof
       const profileId = body.profile ?? DEFAULT_PROFILE_ID;
       if (!deps.profiles[profileId]) throw unknownProfile(profileId, Object.keys(deps.profiles));
       const { exchange, ledger } = deps.adapters();
-      result = await take({ exchange, ledger, clock: deps.clock, logger: log, profiles: deps.profiles }, { profileId });
+      result = await take(
+        { exchange, ledger, clock: deps.clock, logger: log, profiles: deps.profiles, accountId: deps.config.accountId },
+        { profileId },
+      );
       status = httpStatus({ snapshot: result.outcome });
       res.status(status).json(result);
     } catch (error) {

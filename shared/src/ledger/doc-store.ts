@@ -1,25 +1,34 @@
 import type { StoredRecord, StoredValue } from '../ports/ledger';
 
 /**
- * The little a ledger needs from a document database. The protocol logic lives once in
- * StoreLedger over this interface; the Firestore and memory adapters only move documents, so
- * both behave the same by construction. Paths are slash-separated (`runs/abc/orders/C1`).
- * Every method counts its round trips on the counter it is given.
+ * The little a ledger needs from a document database. The protocol logic lives once over this
+ * interface; the Firestore and memory adapters only move documents, so both behave the same by
+ * construction. Paths are slash-separated (`runs/abc/orders/C1`). Every document carries a version
+ * (Firestore's update time) that a later `update` can require, which makes a read followed by a
+ * commit a compare-and-set without a transaction held open in between.
  */
 export interface DocStore {
-  get(path: string, trips: TripCounter): Promise<StoredRecord | null>;
-  getAll(paths: readonly string[], trips: TripCounter): Promise<(StoredRecord | null)[]>;
+  /** documents in request order, each with its version; null where none exists */
+  getAll(paths: readonly string[]): Promise<(StoredDoc | null)[]>;
   /** documents directly in one collection */
-  list(collectionPath: string, trips: TripCounter): Promise<StoredRecord[]>;
-  /** create() semantics: false when the document already exists, nothing written */
-  create(path: string, data: StoredRecord, trips: TripCounter): Promise<boolean>;
-  /** all writes or none; a `create` of an existing document throws DocAlreadyExistsError */
-  commit(writes: readonly DocWrite[], trips: TripCounter): Promise<void>;
+  list(collectionPath: string): Promise<StoredRecord[]>;
+  /**
+   * All writes or none. A `create` of an existing document throws DocAlreadyExistsError; an
+   * `update` whose document is missing or has another version throws DocConflictError. Answers
+   * each written document's new version, in order.
+   */
+  commit(writes: readonly DocWrite[]): Promise<string[]>;
   /**
    * Serializable read-modify-write: `body` reads through `read` and returns the writes to apply and
    * a result. The body may run more than once (Firestore retries on contention), so it must be pure.
    */
-  transact<T>(body: (read: TxRead) => Promise<TxOutcome<T>>, trips: TripCounter): Promise<T>;
+  transact<T>(body: (read: TxRead) => Promise<TxOutcome<T>>): Promise<T>;
+}
+
+export interface StoredDoc {
+  data: StoredRecord;
+  /** opaque; changes with every write that changes the document */
+  version: string;
 }
 
 export type TxRead = (path: string) => Promise<StoredRecord | null>;
@@ -28,7 +37,7 @@ export interface TxOutcome<T> {
   result: T;
 }
 
-/** Removes a field inside a `merge` write. */
+/** Removes a field inside a `merge` or `update` write. */
 export const DELETE_FIELD: unique symbol = Symbol('ledger.deleteField');
 export type MergeValue = StoredValue | typeof DELETE_FIELD | { [key: string]: MergeValue };
 export type MergeRecord = { [key: string]: MergeValue };
@@ -36,15 +45,20 @@ export type MergeRecord = { [key: string]: MergeValue };
 export type DocWrite =
   | { op: 'create'; path: string; data: StoredRecord }
   /** deep merge into the document (creating it): nested maps merge key by key, other values replace */
-  | { op: 'merge'; path: string; data: MergeRecord };
-
-export interface TripCounter {
-  add(n: number): void;
-}
+  | { op: 'merge'; path: string; data: MergeRecord }
+  /** the same deep merge, applied only to an existing document still at `ifVersion` */
+  | { op: 'update'; path: string; data: MergeRecord; ifVersion: string };
 
 export class DocAlreadyExistsError extends Error {
   constructor(readonly path: string) {
     super(`document ${path} already exists`);
+  }
+}
+
+/** An `update` found its document changed (or gone) since the version it was given. */
+export class DocConflictError extends Error {
+  constructor(readonly path: string) {
+    super(`document ${path} changed since it was read`);
   }
 }
 

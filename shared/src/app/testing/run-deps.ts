@@ -2,7 +2,7 @@ import { parseProfile } from '../../domain/profile';
 import { createLogger } from '../../observability/logger';
 import type { Clock } from '../../ports/clock';
 import type { Exchange } from '../../ports/exchange';
-import { type Ledger, LedgerUnavailableError, type UpdateIntentInput } from '../../ports/ledger';
+import type { Ledger } from '../../ports/ledger';
 import type { RebalanceDeps, RebalanceInput } from '../contract';
 
 /** A clock a test moves by hand; the ledger, the use case and the fake exchange share it. */
@@ -28,7 +28,13 @@ export function testDeps(
   exchange: Exchange,
   ledger: Ledger,
   clock: Clock,
-  options: { knobs?: Record<string, unknown>; owner?: string; liveTrading?: boolean; profileId?: string } = {},
+  options: {
+    knobs?: Record<string, unknown>;
+    owner?: string;
+    liveTrading?: boolean;
+    profileId?: string;
+    accountId?: string;
+  } = {},
 ): TestDeps {
   const profileId = options.profileId ?? 'default';
   const lines: Record<string, unknown>[] = [];
@@ -42,23 +48,11 @@ export function testDeps(
     liveTrading: options.liveTrading ?? true,
     owner: options.owner ?? 'instance-1',
     leaseMs: TEST_LEASE_MS,
+    accountId: options.accountId ?? 'acct-test',
     lines,
   };
 }
 
 export function runInput(executionId: string, profileId = 'default', dryRun = false): RebalanceInput {
   return { executionId, profileId, dryRun, trigger: { kind: 'scheduler' } };
-}
-
-/** The same ledger, except that updateIntent fails (as Firestore does on a blip) when `fails` says so. */
-export function flakyLedger(inner: Ledger, fails: (input: UpdateIntentInput) => boolean): Ledger {
-  const wrapper: Ledger = Object.create(inner) as Ledger;
-  wrapper.scope = () => wrapper;
-  wrapper.updateIntent = (input) => {
-    if (fails(input)) {
-      return Promise.reject(new LedgerUnavailableError('update the order intent', new Error('4 DEADLINE_EXCEEDED')));
-    }
-    return inner.updateIntent(input);
-  };
-  return wrapper;
 }

@@ -1,23 +1,28 @@
-import { FieldValue, type Firestore, Timestamp, type Transaction } from '@google-cloud/firestore';
+import { FieldPath, FieldValue, type Firestore, Timestamp, type Transaction } from '@google-cloud/firestore';
 import type { StoredRecord, StoredValue } from '../../ports/ledger';
 import {
   DELETE_FIELD,
   DocAlreadyExistsError,
+  DocConflictError,
   type DocStore,
   type DocWrite,
   isPlainObject,
+  type MergeRecord,
   type MergeValue,
-  type TripCounter,
+  type StoredDoc,
   type TxOutcome,
   type TxRead,
 } from '../doc-store';
 
 const ALREADY_EXISTS = 6;
+const FAILED_PRECONDITION = 9;
+const NOT_FOUND = 5;
 
 /**
  * Documents in Firestore. Dates become Timestamps on the way in and Dates on the way out; nothing
- * else is converted (decimals are already strings). Round trips are counted per RPC: each get,
- * getAll, list, create and commit is one; a transaction counts its reads and one commit per attempt.
+ * else is converted (decimals are already strings). A document's version is its update time, kept
+ * to the nanosecond as a string, and an `update` write carries it back as a lastUpdateTime
+ * precondition.
  */
 export class FirestoreStore implements DocStore {
   constructor(
@@ -25,77 +30,97 @@ export class FirestoreStore implements DocStore {
     private readonly maxTransactionAttempts = 25,
   ) {}
 
-  async get(path: string, trips: TripCounter): Promise<StoredRecord | null> {
-    trips.add(1);
-    const snap = await this.db.doc(path).get();
-    return snap.exists ? fromFirestoreRecord(snap.data() ?? {}) : null;
-  }
-
-  async getAll(paths: readonly string[], trips: TripCounter): Promise<(StoredRecord | null)[]> {
+  async getAll(paths: readonly string[]): Promise<(StoredDoc | null)[]> {
     if (paths.length === 0) return [];
-    trips.add(1);
     const snaps = await this.db.getAll(...paths.map((path) => this.db.doc(path)));
     // getAll answers in request order
-    return snaps.map((snap) => (snap.exists ? fromFirestoreRecord(snap.data() ?? {}) : null));
+    return snaps.map((snap) =>
+      snap.exists && snap.updateTime
+        ? { data: fromFirestoreRecord(snap.data() ?? {}), version: versionOf(snap.updateTime) }
+        : null,
+    );
   }
 
-  async list(collectionPath: string, trips: TripCounter): Promise<StoredRecord[]> {
-    trips.add(1);
+  async list(collectionPath: string): Promise<StoredRecord[]> {
     const query = await this.db.collection(collectionPath).get();
     return query.docs.map((doc) => fromFirestoreRecord(doc.data()));
   }
 
-  async create(path: string, data: StoredRecord, trips: TripCounter): Promise<boolean> {
-    trips.add(1);
-    try {
-      await this.db.doc(path).create(toFirestore(data) as Record<string, unknown>);
-      return true;
-    } catch (error) {
-      if (grpcCode(error) === ALREADY_EXISTS) return false;
-      throw error;
-    }
-  }
-
-  async commit(writes: readonly DocWrite[], trips: TripCounter): Promise<void> {
+  async commit(writes: readonly DocWrite[]): Promise<string[]> {
     const batch = this.db.batch();
     for (const write of writes) {
       const ref = this.db.doc(write.path);
-      const data = toFirestore(write.data) as Record<string, unknown>;
-      if (write.op === 'create') batch.create(ref, data);
-      else batch.set(ref, data, { merge: true });
+      if (write.op === 'create') batch.create(ref, toFirestore(write.data) as Record<string, unknown>);
+      else if (write.op === 'merge')
+        batch.set(ref, toFirestore(write.data) as Record<string, unknown>, { merge: true });
+      else {
+        const [first, ...rest] = fieldUpdates(write.data);
+        // every update the ledger makes sets updatedAt; an empty one would shift the versions answered
+        if (!first) throw new Error(`empty update of ${write.path}`);
+        batch.update(ref, first[0], first[1], ...rest.flat(), { lastUpdateTime: timestampOf(write.ifVersion) });
+      }
     }
-    trips.add(1);
     try {
-      await batch.commit();
+      const results = await batch.commit();
+      return results.map((r) => versionOf(r.writeTime));
     } catch (error) {
-      if (grpcCode(error) === ALREADY_EXISTS) {
+      const code = grpcCode(error);
+      if (code === ALREADY_EXISTS) {
         throw new DocAlreadyExistsError(writes.find((w) => w.op === 'create')?.path ?? '');
+      }
+      if (code === FAILED_PRECONDITION || code === NOT_FOUND) {
+        throw new DocConflictError(writes.find((w) => w.op === 'update')?.path ?? '');
       }
       throw error;
     }
   }
 
-  transact<T>(body: (read: TxRead) => Promise<TxOutcome<T>>, trips: TripCounter): Promise<T> {
+  transact<T>(body: (read: TxRead) => Promise<TxOutcome<T>>): Promise<T> {
     return this.db.runTransaction(
       async (tx: Transaction) => {
         const read: TxRead = async (path) => {
-          trips.add(1);
           const snap = await tx.get(this.db.doc(path));
           return snap.exists ? fromFirestoreRecord(snap.data() ?? {}) : null;
         };
         const outcome = await body(read);
-        trips.add(1);
         for (const write of outcome.writes) {
           const ref = this.db.doc(write.path);
-          const data = toFirestore(write.data) as Record<string, unknown>;
-          if (write.op === 'create') tx.create(ref, data);
-          else tx.set(ref, data, { merge: true });
+          if (write.op === 'create') tx.create(ref, toFirestore(write.data) as Record<string, unknown>);
+          // inside a transaction the reads already decided; a version check would add nothing
+          else tx.set(ref, toFirestore(write.data) as Record<string, unknown>, { merge: true });
         }
         return outcome.result;
       },
       { maxAttempts: this.maxTransactionAttempts },
     );
   }
+}
+
+/** A Timestamp as a string that sorts and compares exactly (Date would drop the microseconds). */
+function versionOf(time: Timestamp): string {
+  return `${time.seconds}.${String(time.nanoseconds).padStart(9, '0')}`;
+}
+
+function timestampOf(version: string): Timestamp {
+  const [seconds, nanos] = version.split('.');
+  return new Timestamp(Number(seconds), Number(nanos));
+}
+
+/**
+ * A merge record as field paths, so that `update` does what set(…, {merge: true}) does: nested
+ * non-empty maps merge key by key, anything else (an empty map included) replaces.
+ */
+function fieldUpdates(data: MergeRecord, prefix: readonly string[] = []): [FieldPath, unknown][] {
+  const out: [FieldPath, unknown][] = [];
+  for (const [key, value] of Object.entries(data)) {
+    const path = [...prefix, key];
+    if (value !== DELETE_FIELD && isPlainObject(value) && Object.keys(value).length > 0) {
+      out.push(...fieldUpdates(value as MergeRecord, path));
+    } else {
+      out.push([new FieldPath(...path), toFirestore(value)]);
+    }
+  }
+  return out;
 }
 
 function grpcCode(error: unknown): unknown {

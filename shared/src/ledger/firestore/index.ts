@@ -1,7 +1,6 @@
 import { Firestore } from '@google-cloud/firestore';
 import { type Clock, systemClock } from '../../ports/clock';
-import type { Ledger } from '../../ports/ledger';
-import { StoreLedger } from '../store-ledger';
+import { type CountedLedger, createStoreLedger } from '../store-ledger';
 import { FirestoreStore } from './firestore-store';
 
 export interface FirestoreLedgerOptions {
@@ -13,7 +12,7 @@ export interface FirestoreLedgerOptions {
   clock?: Clock;
 }
 
-export interface FirestoreLedger extends Ledger {
+export interface FirestoreLedger extends CountedLedger {
   /** Ends the client's connections (tests, scripts). A function instance never needs to call it. */
   close(): Promise<void>;
 }
@@ -27,11 +26,11 @@ export function createFirestoreLedger(options: FirestoreLedgerOptions): Firestor
     ...(options.projectId ? { projectId: options.projectId } : {}),
     databaseId: options.databaseId ?? '(default)',
   });
-  const ledger = new StoreLedger(new FirestoreStore(db), {
+  const ledger = createStoreLedger(new FirestoreStore(db), {
     retentionDays: options.retentionDays,
     clock: options.clock ?? systemClock,
   });
-  return Object.assign(ledger, { close: () => db.terminate() });
+  return { ...ledger, close: () => db.terminate() };
 }
 
 export { FirestoreStore } from './firestore-store';

@@ -1,6 +1,5 @@
 import { type Clock, systemClock } from '../../ports/clock';
-import type { Ledger } from '../../ports/ledger';
-import { StoreLedger } from '../store-ledger';
+import { type CountedLedger, createStoreLedger } from '../store-ledger';
 import { MemoryStore } from './memory-store';
 
 export { MemoryStore } from './memory-store';
@@ -13,8 +12,8 @@ export interface MemoryLedgerOptions {
 }
 
 /** The Ledger in this process's memory: same semantics as Firestore, gone when the process ends. */
-export function createMemoryLedger(options: MemoryLedgerOptions): Ledger {
-  return new StoreLedger(options.store ?? new MemoryStore(), {
+export function createMemoryLedger(options: MemoryLedgerOptions): CountedLedger {
+  return createStoreLedger(options.store ?? new MemoryStore(), {
     retentionDays: options.retentionDays,
     clock: options.clock ?? systemClock,
   });

@@ -2,10 +2,11 @@ import type { StoredRecord } from '../../ports/ledger';
 import {
   cloneStored,
   DocAlreadyExistsError,
+  DocConflictError,
   type DocStore,
   type DocWrite,
   deepMerge,
-  type TripCounter,
+  type StoredDoc,
   type TxOutcome,
   type TxRead,
 } from '../doc-store';
@@ -13,11 +14,13 @@ import {
 /**
  * Documents in a Map, for local runs without Java. Every operation runs alone on one queue, so a
  * transaction's reads and writes are atomic against every other call in this process (the same
- * outcome Firestore's transactions give across processes). Reads hand out copies, as a database would.
+ * outcome Firestore's transactions give across processes). Reads hand out copies, as a database
+ * would; versions are a counter, as Firestore's update times would be.
  */
 export class MemoryStore implements DocStore {
-  private readonly docs = new Map<string, StoredRecord>();
+  private readonly docs = new Map<string, { data: StoredRecord; version: string }>();
   private queue: Promise<unknown> = Promise.resolve();
+  private clock = 0;
 
   private serial<T>(fn: () => Promise<T> | T): Promise<T> {
     const next = this.queue.then(fn, fn);
@@ -25,37 +28,36 @@ export class MemoryStore implements DocStore {
     return next;
   }
 
-  private read(path: string): StoredRecord | null {
+  private read(path: string): StoredDoc | null {
     const doc = this.docs.get(path);
-    return doc ? cloneStored(doc) : null;
+    return doc ? { data: cloneStored(doc.data), version: doc.version } : null;
   }
 
-  private apply(writes: readonly DocWrite[]): void {
+  private apply(writes: readonly DocWrite[]): string[] {
     const staged = new Map<string, StoredRecord>();
-    const current = (path: string) => staged.get(path) ?? this.docs.get(path);
+    const current = (path: string) => staged.get(path) ?? this.docs.get(path)?.data;
     for (const write of writes) {
       if (write.op === 'create') {
         if (current(write.path)) throw new DocAlreadyExistsError(write.path);
         staged.set(write.path, cloneStored(write.data));
       } else {
+        if (write.op === 'update' && this.docs.get(write.path)?.version !== write.ifVersion) {
+          throw new DocConflictError(write.path);
+        }
         staged.set(write.path, deepMerge(cloneStored(current(write.path) ?? {}), write.data));
       }
     }
-    for (const [path, doc] of staged) this.docs.set(path, doc);
+    this.clock += 1;
+    const version = String(this.clock).padStart(12, '0');
+    for (const [path, data] of staged) this.docs.set(path, { data, version });
+    return writes.map(() => version);
   }
 
-  get(path: string, trips: TripCounter): Promise<StoredRecord | null> {
-    trips.add(1);
-    return this.serial(() => this.read(path));
-  }
-
-  getAll(paths: readonly string[], trips: TripCounter): Promise<(StoredRecord | null)[]> {
-    trips.add(1);
+  getAll(paths: readonly string[]): Promise<(StoredDoc | null)[]> {
     return this.serial(() => paths.map((path) => this.read(path)));
   }
 
-  list(collectionPath: string, trips: TripCounter): Promise<StoredRecord[]> {
-    trips.add(1);
+  list(collectionPath: string): Promise<StoredRecord[]> {
     const prefix = `${collectionPath}/`;
     return this.serial(() =>
       [...this.docs.keys()]
@@ -63,33 +65,19 @@ export class MemoryStore implements DocStore {
         .sort()
         .flatMap((path) => {
           const doc = this.read(path);
-          return doc ? [doc] : [];
+          return doc ? [doc.data] : [];
         }),
     );
   }
 
-  create(path: string, data: StoredRecord, trips: TripCounter): Promise<boolean> {
-    trips.add(1);
-    return this.serial(() => {
-      if (this.docs.has(path)) return false;
-      this.docs.set(path, cloneStored(data));
-      return true;
-    });
-  }
-
-  commit(writes: readonly DocWrite[], trips: TripCounter): Promise<void> {
-    trips.add(1);
+  commit(writes: readonly DocWrite[]): Promise<string[]> {
     return this.serial(() => this.apply(writes));
   }
 
-  transact<T>(body: (read: TxRead) => Promise<TxOutcome<T>>, trips: TripCounter): Promise<T> {
+  transact<T>(body: (read: TxRead) => Promise<TxOutcome<T>>): Promise<T> {
     return this.serial(async () => {
-      const read: TxRead = async (path) => {
-        trips.add(1);
-        return this.read(path);
-      };
+      const read: TxRead = async (path) => this.read(path)?.data ?? null;
       const outcome = await body(read);
-      trips.add(1);
       this.apply(outcome.writes);
       return outcome.result;
     });
@@ -97,6 +85,6 @@ export class MemoryStore implements DocStore {
 
   /** Raw stored documents (Dates and decimal strings), for tests and the local report. */
   dump(): Map<string, StoredRecord> {
-    return new Map([...this.docs].map(([path, doc]) => [path, cloneStored(doc)]));
+    return new Map([...this.docs].map(([path, doc]) => [path, cloneStored(doc.data)]));
   }
 }

@@ -1,22 +1,19 @@
 import Big from 'big.js';
 import * as v from 'valibot';
 import {
-  type IntentStatus,
   type LedgerRecord,
   LedgerStateError,
   type LedgerValue,
-  type OrderIntent,
-  type PortfolioState,
-  type RunRecord,
   type StoredRecord,
   type StoredValue,
-} from '../ports/ledger';
-import { isPlainObject } from './doc-store';
+} from '../../ports/ledger';
+import { isPlainObject } from '../doc-store';
 
 /**
- * The ledger documents (DESIGN §7) as the console shows them: field names are words, decimals are
- * strings, instants are Dates here and Timestamps in Firestore. Documents are parsed with valibot on
- * the way out, so a document edited by hand into a bad shape fails with the field's name.
+ * What every ledger document is made of (DESIGN §7): field names are words, decimals are strings,
+ * instants are Dates here and Timestamps in Firestore. Each document kind has its own module beside
+ * this one, and is parsed with valibot on the way out, so a document edited by hand into a bad shape
+ * fails with the field's name.
  */
 
 const DAY_MS = 86_400_000;
@@ -25,7 +22,9 @@ export const paths = {
   run: (runId: string) => `runs/${runId}`,
   intents: (runId: string) => `runs/${runId}/orders`,
   intent: (runId: string, clientOrderId: string) => `runs/${runId}/orders/${clientOrderId}`,
-  portfolio: (profileId: string) => `portfolios/${profileId}`,
+  account: (accountId: string) => `accounts/${accountId}`,
+  /** v1 kept the safety state per profile here; read once, when an account is first used */
+  legacyPortfolio: (profileId: string) => `portfolios/${profileId}`,
   snapshot: (id: string) => `snapshots/${id}`,
 };
 
@@ -47,11 +46,6 @@ export function checkId(kind: string, id: string): string {
 
 export function expireAt(now: Date, retentionDays: number): Date {
   return new Date(now.getTime() + retentionDays * DAY_MS);
-}
-
-/** UTC day of an instant, `yyyy-mm-dd`: the key of the daily turnover. */
-export function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
 }
 
 /** Snapshot document id, `yyyymmddThhmmssZ` in UTC. */
@@ -123,87 +117,13 @@ function badValue(what: string): LedgerStateError {
 
 // ---- parsing stored documents --------------------------------------------------------------
 
-const record = v.custom<StoredRecord>((x) => isPlainObject(x), 'must be a map');
-const nullableRecord = v.nullish(record, null);
-const nullableDate = v.nullish(v.date(), null);
-const nullableString = v.nullish(v.string(), null);
-const decimalString = v.pipe(v.string(), v.regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string'));
-const holder = v.object({ runId: v.string(), owner: v.string(), until: v.date() });
+export const record = v.custom<StoredRecord>((x) => isPlainObject(x), 'must be a map');
+export const nullableRecord = v.nullish(record, null);
+export const nullableDate = v.nullish(v.date(), null);
+export const nullableString = v.nullish(v.string(), null);
+export const decimalString = v.pipe(v.string(), v.regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string'));
 
-const runDoc = v.object({
-  runId: v.string(),
-  profile: v.string(),
-  status: v.picklist(['running', 'completed', 'dry_run', 'skipped', 'failed']),
-  reason: nullableString,
-  trigger: v.nullish(record, {}),
-  dryRun: v.boolean(),
-  attempt: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  lease: v.nullish(v.object({ owner: v.string(), until: v.date() }), null),
-  startedAt: v.date(),
-  finishedAt: nullableDate,
-  report: nullableRecord,
-  plan: nullableRecord,
-  snapshot: nullableRecord,
-  result: nullableRecord,
-  metrics: nullableRecord,
-  error: nullableRecord,
-  expireAt: v.date(),
-});
-
-const intentStatuses: readonly IntentStatus[] = [
-  'pending',
-  'submitted',
-  'unknown',
-  'open',
-  'filled',
-  'partially_filled',
-  'canceled',
-  'rejected',
-  'absent',
-];
-
-const intentDoc = v.object({
-  run: v.string(),
-  profile: v.string(),
-  attempt: v.pipe(v.number(), v.integer()),
-  leg: v.pipe(v.number(), v.integer()),
-  clientOrderId: v.string(),
-  symbol: v.string(),
-  side: v.string(),
-  type: v.string(),
-  quantity: v.nullish(decimalString, null),
-  quoteQuantity: v.nullish(decimalString, null),
-  price: v.nullish(decimalString, null),
-  status: v.picklist(intentStatuses),
-  orderId: nullableString,
-  exchangeStatus: nullableString,
-  executedQuantity: v.nullish(decimalString, '0'),
-  executedQuote: v.nullish(decimalString, '0'),
-  countedQuote: v.nullish(decimalString, '0'),
-  fees: v.nullish(v.record(v.string(), decimalString), {}),
-  error: nullableRecord,
-  sendBy: nullableDate,
-  recvWindowMs: v.nullish(v.pipe(v.number(), v.integer(), v.minValue(0)), null),
-  createdAt: v.date(),
-  updatedAt: v.date(),
-  expireAt: v.date(),
-});
-
-const portfolioDoc = v.object({
-  profile: v.string(),
-  lock: v.nullish(holder, null),
-  lastRebalanceAt: nullableDate,
-  lastRunId: nullableString,
-  lastRunStatus: v.nullish(v.picklist(['completed', 'dry_run', 'skipped', 'failed']), null),
-  lastFinishedAt: nullableDate,
-  lastCompletedAt: nullableDate,
-  turnover: v.nullish(v.object({ day: v.string(), notional: decimalString }), null),
-  lastPrices: v.nullish(v.record(v.string(), decimalString), null),
-  lastPricesAt: nullableDate,
-  openIntents: v.nullish(v.record(v.string(), v.string()), {}),
-});
-
-function parse<S extends v.GenericSchema>(schema: S, path: string, data: StoredRecord): v.InferOutput<S> {
+export function parseDoc<S extends v.GenericSchema>(schema: S, path: string, data: StoredRecord): v.InferOutput<S> {
   const result = v.safeParse(schema, data);
   if (result.success) return result.output;
   const issue = result.issues[0];
@@ -215,22 +135,4 @@ function parse<S extends v.GenericSchema>(schema: S, path: string, data: StoredR
     todo: `fix or delete the field ${field} of ${path} in the Firestore console`,
     metadata: { path, field },
   });
-}
-
-export function parseRun(path: string, data: StoredRecord): RunRecord {
-  const doc = parse(runDoc, path, data);
-  const { profile, ...rest } = doc;
-  return { ...rest, profileId: profile };
-}
-
-export function parseIntent(path: string, data: StoredRecord): OrderIntent {
-  const doc = parse(intentDoc, path, data);
-  const { run, profile, ...rest } = doc;
-  return { ...rest, runId: run, profileId: profile };
-}
-
-export function parsePortfolio(profileId: string, data: StoredRecord | null): PortfolioState {
-  const doc = parse(portfolioDoc, paths.portfolio(profileId), data ?? { profile: profileId });
-  const { profile, ...rest } = doc;
-  return { ...rest, profileId: profile };
 }

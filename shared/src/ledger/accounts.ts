@@ -1,0 +1,100 @@
+import Big from 'big.js';
+import { utcDay } from '../domain/guards';
+import type {
+  AccountLedger,
+  AccountState,
+  AcquireLockInput,
+  AcquireLockResult,
+  FinalRunStatus,
+  LockHolder,
+  ReleaseLockInput,
+  ReleaseLockResult,
+} from '../ports/ledger';
+import { type LedgerContext, leaseUntil } from './context';
+import type { MergeRecord } from './doc-store';
+import { lockRecord, parseAccount } from './documents/account-doc';
+import { checkId, paths } from './documents/values';
+
+/** The account lock and state (`accounts/{accountId}`) on the slower paths; the common path takes the lock in startRun. */
+export class Accounts implements AccountLedger {
+  constructor(private readonly ctx: LedgerContext) {}
+
+  async readAccount(accountId: string): Promise<AccountState> {
+    const path = paths.account(checkId('account id', accountId));
+    const [doc] = await this.ctx.guard('read the account', () => this.ctx.store.getAll([path]));
+    return parseAccount(path, accountId, doc?.data ?? null);
+  }
+
+  async acquireLock(input: AcquireLockInput): Promise<AcquireLockResult> {
+    const path = paths.account(checkId('account id', input.accountId));
+    checkId('run id', input.runId);
+    return this.ctx.transact<AcquireLockResult>('take the account lock', async (read) => {
+      const now = this.ctx.now();
+      const data = await read(path);
+      const account = parseAccount(path, input.accountId, data);
+      const held = account.lock;
+      // A later attempt of the same run adopts its predecessor's lock: the run takeover already
+      // proved that attempt dead, and waiting for its lock would skip the very run that must resume.
+      if (held && held.until > now && held.runId !== input.runId) {
+        return { writes: [], result: { acquired: false, holder: held } };
+      }
+      const until = leaseUntil(now, input.leaseMs);
+      const lock: LockHolder = { runId: input.runId, profileId: input.profileId, owner: input.owner, until };
+      return {
+        writes: [{ op: 'merge', path, data: { account: input.accountId, lock: lockRecord(lock), updatedAt: now } }],
+        result: { acquired: true, until, ...abandonedRuns(account, input.runId, now) },
+      };
+    });
+  }
+
+  async releaseLock(input: ReleaseLockInput): Promise<ReleaseLockResult> {
+    const path = paths.account(checkId('account id', input.accountId));
+    return this.ctx.transact<ReleaseLockResult>('release the account lock', async (read) => {
+      const held = parseAccount(path, input.accountId, await read(path)).lock;
+      if (!held) return { writes: [], result: { outcome: 'not_held' } };
+      if (held.owner !== input.owner) return { writes: [], result: { outcome: 'not_owner', holder: held } };
+      return {
+        writes: [{ op: 'merge', path, data: { lock: null, updatedAt: this.ctx.now() } }],
+        result: { outcome: 'released' },
+      };
+    });
+  }
+}
+
+/**
+ * Runs whose lease ran out without them finishing, as the account knows them: the holder of an
+ * expired lock, and v1 claims past their lease (a v1 process that died between claim and lock).
+ */
+function abandonedRuns(account: AccountState, runId: string, now: Date): { abandoned?: string[] } {
+  const ids = new Set<string>();
+  const held = account.lock;
+  if (held && held.runId !== runId && held.until <= now) ids.add(held.runId);
+  for (const [id, until] of Object.entries(account.claims)) {
+    if (id !== runId && until <= now) ids.add(id);
+  }
+  return ids.size > 0 ? { abandoned: [...ids].sort() } : {};
+}
+
+/**
+ * Fills recorded now that were not counted yet: they join today's (UTC) turnover and start the
+ * cool-down, in the same write as the fills themselves, so each is counted exactly once.
+ */
+export function countFills(account: AccountState, uncounted: Big, now: Date): MergeRecord {
+  if (!uncounted.gt(0)) return {};
+  const today = utcDay(now);
+  const before = account.turnover?.day === today ? new Big(account.turnover.notional) : new Big(0);
+  return { turnover: { day: today, notional: before.plus(uncounted).toFixed() }, lastRebalanceAt: now };
+}
+
+/** What a finished run notes on its account for its profile (health, the console). */
+export function profileSummary(
+  account: AccountState,
+  profileId: string,
+  runId: string,
+  status: FinalRunStatus,
+  now: Date,
+): MergeRecord {
+  const before = account.profiles[profileId];
+  const lastCompletedAt = status === 'completed' ? now : (before?.lastCompletedAt ?? null);
+  return { [profileId]: { lastRunId: runId, lastRunStatus: status, lastFinishedAt: now, lastCompletedAt } };
+}

@@ -1,0 +1,78 @@
+import type { FinalRunStatus } from './values';
+
+/**
+ * `accounts/{accountId}`: the safety state of one MEXC account, shared by every profile that trades
+ * on it (DESIGN §4.5, §7). The money is the account's, so the lock, the cool-down, the daily
+ * turnover, the open intents and the price reference are too.
+ */
+export interface AccountLedger {
+  readAccount(accountId: string): Promise<AccountState>;
+  /** Takes the account lock. Never waits: a live holder → `acquired: false`. */
+  acquireLock(input: AcquireLockInput): Promise<AcquireLockResult>;
+  /** Releases the lock, only by its owner. */
+  releaseLock(input: ReleaseLockInput): Promise<ReleaseLockResult>;
+}
+
+export interface LockHolder {
+  runId: string;
+  /** the profile of the run that holds it, for the operator */
+  profileId: string;
+  owner: string;
+  until: Date;
+}
+
+/** What the account doc says about the last finished run of one profile (health, the console). */
+export interface ProfileSummary {
+  lastRunId: string;
+  lastRunStatus: FinalRunStatus;
+  lastFinishedAt: Date;
+  lastCompletedAt: Date | null;
+}
+
+export interface AccountState {
+  accountId: string;
+  /** a live or expired lock, as stored; null when free */
+  lock: LockHolder | null;
+  /** last time a live fill was recorded on this account (cool-down) */
+  lastRebalanceAt: Date | null;
+  /** notional traded on one UTC day (yyyy-mm-dd); a different day than today means 0 today */
+  turnover: { day: string; notional: string } | null;
+  /** symbol → price as of the last finished run or snapshot, for the price-move guard */
+  lastPrices: Record<string, string> | null;
+  lastPricesAt: Date | null;
+  /** clientOrderId → runId of intents not yet settled, of every profile of this account */
+  openIntents: Record<string, string>;
+  /** runId → lease end of runs claimed under v1 and never locked (carried over from `portfolios/*`) */
+  claims: Record<string, Date>;
+  /** profile id → its last finished run */
+  profiles: Record<string, ProfileSummary>;
+  /** the v1 `portfolios/{profileId}` documents whose state this account took over, once */
+  carriedOver: string[] | null;
+}
+
+export interface AcquireLockInput {
+  accountId: string;
+  profileId: string;
+  runId: string;
+  owner: string;
+  leaseMs: number;
+}
+
+export type AcquireLockResult =
+  | {
+      acquired: true;
+      until: Date;
+      /** runs of this account whose lease ran out unfinished: the expired lock holder, and v1 claims past their lease */
+      abandoned?: string[];
+    }
+  | { acquired: false; holder: LockHolder };
+
+export interface ReleaseLockInput {
+  accountId: string;
+  owner: string;
+}
+
+export type ReleaseLockResult =
+  | { outcome: 'released' }
+  | { outcome: 'not_owner'; holder: LockHolder }
+  | { outcome: 'not_held' };
