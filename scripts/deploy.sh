@@ -108,7 +108,7 @@ for secret in "${secrets[@]}"; do
       printf '%s' "$value" | "${gc[@]}" secrets versions add "$secret" --data-file=- >/dev/null
       unset value
     else
-      die "${secret} has no enabled version; add one: gcloud secrets versions add ${secret} --data-file=- (README)"
+      die "${secret} has no enabled version; add one: gcloud secrets versions add ${secret} --data-file=- (docs/deploy.md, Adding the secrets)"
     fi
   fi
 done
@@ -280,7 +280,7 @@ if [[ "${SKIP_ALERTS:-0}" != 1 ]]; then
   }
   cat >"${env_dir}/failed.json" <<JSON
 {"displayName": "qrl-rebalancer: rebalance run failed", "combiner": "OR",
- "documentation": {"mimeType": "text/markdown", "content": "A rebalance run ended with status failed. Runbook: README, Deploying to Google Cloud."},
+ "documentation": {"mimeType": "text/markdown", "content": "A rebalance run ended with status failed. Runbook: docs/operations.md, When the failed-run alert fires."},
  "conditions": [{"displayName": "a run.finished event with status failed",
    "conditionThreshold": {"filter": "metric.type=\"${runs_metric}\" AND resource.type=\"cloud_run_revision\" AND metric.label.status=\"failed\"",
      "comparison": "COMPARISON_GT", "thresholdValue": 0, "duration": "0s", "trigger": {"count": 1},
@@ -289,7 +289,7 @@ JSON
   apply_policy "qrl-rebalancer: rebalance run failed" "${env_dir}/failed.json"
   cat >"${env_dir}/absent.json" <<JSON
 {"displayName": "qrl-rebalancer: no successful rebalance run in 2 periods", "combiner": "OR",
- "documentation": {"mimeType": "text/markdown", "content": "No rebalance run finished without failure for two schedule periods. Runbook: README, Deploying to Google Cloud."},
+ "documentation": {"mimeType": "text/markdown", "content": "No rebalance run finished without failure for two schedule periods. Runbook: docs/operations.md, When the no-successful-run alert fires."},
  "conditions": [{"displayName": "no run.finished event with status completed, dry_run or skipped",
    "conditionAbsent": {"filter": "metric.type=\"${runs_metric}\" AND resource.type=\"cloud_run_revision\" AND metric.label.status=one_of(\"completed\", \"dry_run\", \"skipped\")",
      "duration": "${absent_s}s", "trigger": {"count": 1},

@@ -1,5 +1,5 @@
 # Log-based metrics over the run.finished event the rebalance function writes once per run
-# (contract in README "Operations"): {"message":"run.finished","status","durationMs","ordersPlaced","executionId"}.
+# (contract in docs/operations.md, "Log event contract"): {"message":"run.finished","status","durationMs","ordersPlaced","executionId"}.
 locals {
   run_finished_filter = join(" AND ", [
     "resource.type=\"cloud_run_revision\"",
@@ -104,7 +104,7 @@ resource "google_monitoring_alert_policy" "failed_run" {
 
   documentation {
     mime_type = "text/markdown"
-    content   = "A rebalance run ended with status failed. Runbook: README, section \"Deploying to Google Cloud\" > \"When the failed-run alert fires\"."
+    content   = "A rebalance run ended with status failed. Runbook: docs/operations.md, section \"When the failed-run alert fires\"."
   }
 }
 
@@ -133,6 +133,6 @@ resource "google_monitoring_alert_policy" "no_successful_run" {
 
   documentation {
     mime_type = "text/markdown"
-    content   = "No rebalance run finished without failure for two schedule periods. Check that the scheduler job is not paused, its last attempt's HTTP status, and the function's logs. Runbook: README, section \"Deploying to Google Cloud\"."
+    content   = "No rebalance run finished without failure for two schedule periods. Check that the scheduler job is not paused, its last attempt's HTTP status, and the function's logs. Runbook: docs/operations.md, section \"When the no-successful-run alert fires\"."
   }
 }

@@ -4,7 +4,7 @@ variable "project_id" {
 }
 
 variable "region" {
-  description = "Region for the functions, scheduler jobs, Cloud NAT and the source bucket. MEXC does not publish where api.mexc.com is served from: time a few requests from candidate regions (README) and pick the fastest."
+  description = "Region for the functions, scheduler jobs, Cloud NAT and the source bucket. MEXC does not publish where api.mexc.com is served from: time a few requests from candidate regions (docs/deploy.md, Prerequisites) and pick the fastest."
   type        = string
   default     = "asia-northeast1"
 }

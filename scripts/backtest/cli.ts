@@ -1,4 +1,4 @@
-/** `npm run backtest -- …`: the strategy over a price history vs buy-and-hold (README "Backtest"). */
+/** `npm run backtest -- …`: the strategy over a price history vs buy-and-hold (docs/backtest.md). */
 import { runBacktestCli } from './run-cli';
 
 process.exitCode = runBacktestCli(process.argv.slice(2), {

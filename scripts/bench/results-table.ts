@@ -1,6 +1,6 @@
 import { type BenchResults, type CriticalPath, NOT_WIRED } from './run-bench';
 
-/** The bench results as the Markdown table the README shows. */
+/** The bench results as the Markdown table `npm run bench` prints (docs/benchmarks.md). */
 function kib(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
 }

@@ -1,6 +1,6 @@
 /**
  * MEXC error bodies the simulator answers with. Each entry cites where the code and text come from
- * (see ../shared/reference/mexc-spot-v3.md §4 and the "differences" list in the README); codes with no
+ * (see ../shared/reference/mexc-spot-v3.md §4 and the "differences" list in docs/simulator.md); codes with no
  * public source for the exact case are marked UNVERIFIED there.
  */
 export class MexcError extends Error {

@@ -39,9 +39,15 @@ describe('rebalance over HTTP: one run per trigger, replay window, bad input', (
     expect(second.json).toMatchObject({ executionId: first.json?.executionId, status: 'completed', duplicate: true });
     expect(await orderCount(stack)).toBe(placed);
 
-    const finished = jsonLines(stack.functions.rebalance?.output() ?? '').filter(
-      (l) => l.message === 'invocation.finished' && l.executionId === first.json?.executionId,
-    );
+    // the handler logs invocation.finished after the answer has gone out: wait for the line (≤ 5 s)
+    const finishedLines = () =>
+      jsonLines(stack.functions.rebalance?.output() ?? '').filter(
+        (l) => l.message === 'invocation.finished' && l.executionId === first.json?.executionId,
+      );
+    for (let waited = 0; finishedLines().length < 2 && waited < 5_000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const finished = finishedLines();
     expect(finished).toEqual([
       expect.objectContaining({
         severity: 'INFO',

@@ -121,7 +121,7 @@ describe('parseProfiles', () => {
     const e = error as ProfileError;
     expect(e.problems).toHaveLength(2);
     expect(e.code).toBe('config.profiles_invalid');
-    expect(e.todo).toMatch(/Strategy profiles/);
+    expect(e.todo).toMatch(/docs\/strategy\.md/);
   });
 
   it('turns the other band off when only one is named, and keeps the default when none is', () => {

@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 
 /**
  * Strategy profiles (DESIGN §5): STRATEGY_PROFILES is a JSON map of profile id → knobs. Every knob is
- * optional; a missing one takes the default written in DEFAULT_KNOBS (and in the README). Decimals may
+ * optional; a missing one takes the default written in DEFAULT_KNOBS (and in docs/strategy.md). Decimals may
  * be JSON numbers or decimal strings; strings are recommended for money because they are exact.
  */
 
@@ -182,7 +182,7 @@ export class ProfileError extends AppError {
       code: 'config.profiles_invalid',
       what: `STRATEGY_PROFILES is invalid: ${problems.join('; ')}`,
       notDone: 'the function did not start; no run was planned and no order was sent',
-      todo: 'fix the named fields of STRATEGY_PROFILES (see the README section "Strategy profiles") and deploy again',
+      todo: 'fix the named fields of STRATEGY_PROFILES (see docs/strategy.md) and deploy again',
       metadata: { problems: problems.length },
     });
     this.problems = problems;
