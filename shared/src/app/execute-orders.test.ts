@@ -95,6 +95,25 @@ describe('executeOrders: an unanswered send', () => {
     expect(second).toMatchObject({ status: 'skipped', reason: 'open_orders' });
     expect(exchange.sent).toHaveLength(1);
     expect((await ledger().listIntents('job-run-0001'))[0]).toMatchObject({ status: 'open', orderId: 'C02__1' });
+
+    // it fills; the next run settles it, and the failed run's own document says how it ended
+    exchange.fillResting();
+    clock.advance(5 * 60_000);
+    await rebalanceOnce(runInput('job-run-0003'), testDeps(exchange, ledger(), clock, { knobs, owner: 'instance-3' }));
+    const [intent] = await ledger().listIntents('job-run-0001');
+    expect(intent).toMatchObject({ status: 'filled', settledBy: 'job-run-0003' });
+    const failed = await ledger().readRun('job-run-0001');
+    expect(failed?.document.settledLater).toMatchObject({
+      [intent?.clientOrderId ?? '?']: {
+        status: 'filled',
+        settledBy: 'job-run-0003',
+        executedQuote: intent?.executedQuote,
+      },
+    });
+    // and a repeated call of the failed run answers the order as it ended, not `unknown`
+    const again = await rebalanceOnce(runInput('job-run-0001'), testDeps(exchange, ledger(), clock, { knobs }));
+    expect(again).toMatchObject({ duplicate: true, status: 'failed' });
+    expect(again.orders.map((o) => o.status)).toEqual(['filled']);
   });
 
   it('regression: an unseen sent order is declared absent only after sendBy + recvWindow + margin', async () => {

@@ -244,8 +244,52 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     const placed = await simOrders();
     expect(placed).toHaveLength(next.orders.length);
     expect(ordersOf(placed, executionId)).toHaveLength(0);
-    const stillOpen = await crashed.ledger.listUnsettledIntents(p.id);
+    const stillOpen = await crashed.ledger.listUnsettledIntents(accountOf(p));
     expect(stillOpen).toEqual([]);
+  });
+
+  it('a process that dies after its order was sent and before the final commit: the retry settles the order, no second order', async () => {
+    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    const p = profile();
+    const clock = fakeNow();
+    const executionId = uniqueId('dies-before-finish');
+    const d = deps(p, { clock });
+    // the order goes out and fills; the process dies before its final commit reaches Firestore
+    let died: () => void = () => undefined;
+    const dead = new Promise<void>((resolve) => {
+      died = resolve;
+    });
+    const dying = Object.assign(Object.create(d.ledger) as typeof d.ledger, {
+      finishRun: () => {
+        died();
+        return new Promise(() => undefined);
+      },
+    });
+    void rebalanceOnce(input(p, executionId), { ...d, ledger: dying });
+    await dead;
+    const sent = ordersOf(await simOrders(), executionId);
+    expect(sent).toHaveLength(1);
+    const [before] = await d.ledger.listIntents(executionId);
+    expect(before?.status).toBe('submitted'); // nothing was recorded after the send
+
+    // Scheduler's retry of the same id, once the lease ran out, takes the run over
+    clock.advance(LEASE_MS + 1_000);
+    const retry = await rebalanceOnce(input(p, executionId), deps(p, { clock }));
+    expect(retry).toMatchObject({ status: 'completed', attempt: 2, duplicate: false });
+    expect(retry.message).toContain('resumed');
+    expect(ordersOf(await simOrders(), executionId)).toHaveLength(1);
+    const [after] = await d.ledger.listIntents(executionId);
+    expect(sent[0]?.status).toBe('FILLED');
+    expect(after).toMatchObject({ status: 'filled', executedQuote: sent[0]?.cummulativeQuoteQty });
+    const account = await d.ledger.readAccount(accountOf(p));
+    expect(account.turnover?.notional).toBe(after?.executedQuote);
+    expect(account.lock).toBeNull();
+    expect(account.openIntents).toEqual({});
+
+    // and the next trigger plans from the settled state: the drift is gone, nothing is sent twice
+    const next = await rebalanceOnce(input(p, uniqueId('after')), deps(p, { clock }));
+    expect(next.status).not.toBe('failed');
+    expect(ordersOf(await simOrders(), executionId)).toHaveLength(1);
   });
 
   it('regression: chaos seed 1 run 6 — a run whose process died and that no retry resumed was left running forever; the next run closes it as run.abandoned', async () => {

@@ -214,7 +214,7 @@ export function storedReport(run: RunRecord): RebalanceReport {
     duplicate: true,
     dryRun: run.dryRun,
     attempt: run.attempt,
-    orders: Array.isArray(doc.orders) ? (doc.orders as unknown as ReportOrder[]) : [],
+    orders: withLaterSettlements(Array.isArray(doc.orders) ? (doc.orders as unknown as ReportOrder[]) : [], doc),
     ...(before && quote
       ? {
           portfolio: portfolioOf(
@@ -235,6 +235,23 @@ export function storedReport(run: RunRecord): RebalanceReport {
         }
       : {}),
   };
+}
+
+/** Orders a later run settled (`settledLater` on the run document) are answered as they ended. */
+function withLaterSettlements(orders: ReportOrder[], doc: StoredRecord): ReportOrder[] {
+  const later = isRecord(doc.settledLater) ? doc.settledLater : {};
+  return orders.map((order) => {
+    const settled = later[order.clientOrderId];
+    if (!isRecord(settled)) return order;
+    return {
+      ...order,
+      status: text(settled.status) ?? order.status,
+      orderId: text(settled.orderId) ?? order.orderId,
+      executedQuantity: text(settled.executedQuantity) ?? order.executedQuantity,
+      executedQuote: text(settled.executedQuote) ?? order.executedQuote,
+      fees: isRecord(settled.fees) ? (settled.fees as Record<string, string>) : order.fees,
+    };
+  });
 }
 
 export function inProgressReport(run: RunRecord): RebalanceReport {

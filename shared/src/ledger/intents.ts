@@ -77,7 +77,20 @@ export class Intents implements IntentLedger {
           },
         });
       }
-      return { writes, result: parseIntent(path, deepMerge(data, change.patch)) };
+      const next = parseIntent(path, deepMerge(data, change.patch));
+      // The run that left the order unsettled says, in its own document, how it ended after all:
+      // a reader of a failed run should not see `unknown` forever.
+      if (input.byRun && input.byRun !== current.runId && !isUnsettled(next.status)) {
+        const runPath = paths.run(current.runId);
+        if (await read(runPath)) {
+          writes.push({
+            op: 'merge',
+            path: runPath,
+            data: { settledLater: { [current.clientOrderId]: settledRecord(next, input.byRun, now) } },
+          });
+        }
+      }
+      return { writes, result: next };
     });
   }
 
@@ -172,6 +185,19 @@ export class Intents implements IntentLedger {
       return { writes: [{ op: 'merge', path: accountPath, data: { openIntents: drop } }], result: undefined };
     });
   }
+}
+
+/** How an intent of an earlier run was settled, as that run's document shows it under `settledLater`. */
+function settledRecord(intent: OrderIntent, byRun: string, at: Date): MergeRecord {
+  return {
+    status: intent.status,
+    orderId: intent.orderId,
+    executedQuantity: intent.executedQuantity,
+    executedQuote: intent.executedQuote,
+    fees: Object.keys(intent.fees).length > 0 ? { ...intent.fees } : {},
+    settledBy: byRun,
+    at,
+  };
 }
 
 /** New intent documents: `pending`, or `submitted` with their send deadline when the run's claim writes them. */
