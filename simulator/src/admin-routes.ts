@@ -32,6 +32,8 @@ const priceBody = v.strictObject({
     v.check((p) => Number(p) > 0, 'price must be above 0'),
   ),
   spreadBps: v.optional(v.pipe(v.number('spreadBps must be a number'), v.minValue(0), v.maxValue(5000))),
+  /** book sides left without synthetic orders until the next price call, e.g. ["ask"] */
+  emptySides: v.optional(v.array(v.picklist(['bid', 'ask'], 'emptySides entries must be "bid" or "ask"'))),
 });
 const stepBody = v.strictObject({
   steps: v.optional(
@@ -85,7 +87,7 @@ export const adminRoutes: Record<string, AdminHandler> = {
   'POST /__sim/price': (body, _q, state) => {
     const input = parse(priceBody, body);
     knownSymbol(state, input.symbol);
-    state.exchange.setPrice(input.symbol, new Big(input.price), input.spreadBps);
+    state.exchange.setPrice(input.symbol, new Big(input.price), input.spreadBps, input.emptySides ?? []);
     return { symbol: input.symbol, price: state.exchange.depthCentre(input.symbol).toFixed() };
   },
   'POST /__sim/step': (body, _q, state) => {

@@ -78,6 +78,8 @@ interface MarketState {
   quoteVolume: Big;
   tradeCount: number;
   updateId: number;
+  /** sides the synthetic liquidity leaves empty (admin `emptySides`), to reproduce a one-sided book */
+  emptySides: Set<'bid' | 'ask'>;
 }
 
 interface PlannedFill {
@@ -139,6 +141,7 @@ export class SimExchange {
         quoteVolume: new Big(0),
         tradeCount: 0,
         updateId: 1,
+        emptySides: new Set(),
       };
       this.markets.set(spec.symbol, market);
       this.refillBook(market);
@@ -196,10 +199,11 @@ export class SimExchange {
   }
 
   /** Re-centres the synthetic book on `price`; resting orders the new book crosses fill as maker. */
-  setPrice(symbol: string, price: Big, spreadBps?: number): void {
+  setPrice(symbol: string, price: Big, spreadBps?: number, emptySides?: readonly ('bid' | 'ask')[]): void {
     const market = this.market(symbol);
     market.centre = roundToTick(price, market.spec);
     if (spreadBps !== undefined) market.spreadBps = spreadBps;
+    if (emptySides !== undefined) market.emptySides = new Set(emptySides);
     this.trackHighLow(market, market.centre);
     this.refillBook(market);
     market.lastTradePrice = market.centre;
@@ -588,9 +592,9 @@ export class SimExchange {
     for (let level = 0; level < spec.depthLevels; level++) {
       const askQty = roundDown(levelQty.times((0.5 + market.random.next()).toFixed(6)), spec.baseAssetPrecision);
       const bidQty = roundDown(levelQty.times((0.5 + market.random.next()).toFixed(6)), spec.baseAssetPrecision);
-      this.addSynthetic(market, 'SELL', bestAsk.plus(step.times(level)), askQty);
+      if (!market.emptySides.has('ask')) this.addSynthetic(market, 'SELL', bestAsk.plus(step.times(level)), askQty);
       const bidPrice = bestBid.minus(step.times(level));
-      if (bidPrice.gt(0)) this.addSynthetic(market, 'BUY', bidPrice, bidQty);
+      if (bidPrice.gt(0) && !market.emptySides.has('bid')) this.addSynthetic(market, 'BUY', bidPrice, bidQty);
     }
     market.updateId++;
   }

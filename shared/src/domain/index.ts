@@ -3,6 +3,7 @@ export {
   balanceGuard,
   cooldownGuard,
   depthGuard,
+  emptyBookGuard,
   type GuardName,
   type GuardVerdict,
   type PortfolioState,
@@ -15,6 +16,7 @@ export {
 } from './guards';
 export type {
   Balance,
+  BookSide,
   BookTop,
   Depth,
   OrderSide,

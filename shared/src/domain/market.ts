@@ -32,12 +32,22 @@ export interface Balance {
   locked: Big;
 }
 
+/** A side of the book: `bid` holds the buy orders, `ask` the sell orders. */
+export type BookSide = 'bid' | 'ask';
+
+/**
+ * Best bid and ask of one symbol. A side with no order at all (MEXC sends `""` for its quantity:
+ * docs, 24hr ticker example `"bidQty":"","askQty":""`) is listed in `emptySides`; its price and
+ * quantity are then 0, so code that only knows the prices still sees "no price" (≤ 0), as
+ * midPrice and the spread guard always treated it. Absent or empty: both sides are quoted.
+ */
 export interface BookTop {
   symbol: string;
   bidPrice: Big;
   bidQuantity: Big;
   askPrice: Big;
   askQuantity: Big;
+  emptySides?: readonly BookSide[];
 }
 
 export interface PriceLevel {

@@ -1,5 +1,5 @@
 import Big from 'big.js';
-import type { Balance, BookTop, Depth, OrderState, SymbolRules, Trade } from '../../domain/market';
+import type { Balance, BookSide, BookTop, Depth, OrderState, SymbolRules, Trade } from '../../domain/market';
 import { qrlRules } from '../../domain/test-fixtures';
 import { AppError } from '../../errors/app-error';
 import type { Clock } from '../../ports/clock';
@@ -34,6 +34,8 @@ export class FakeExchange implements Exchange {
   readonly sent: NewOrder[] = [];
   bid = new Big('0.5');
   ask = new Big('0.501');
+  /** book sides reported empty, as the MEXC adapter maps MEXC's `""` quantities */
+  emptySides: BookSide[] = [];
   /** price a MARKET order fills at; defaults to the book side */
   marketFillPrice: Big | null = null;
   recvWindowMs = 5_000;
@@ -64,7 +66,15 @@ export class FakeExchange implements Exchange {
     }));
   }
   async bookTop(symbol: string): Promise<BookTop> {
-    return { symbol, bidPrice: this.bid, bidQuantity: new Big(1e7), askPrice: this.ask, askQuantity: new Big(1e7) };
+    const quoted = (side: BookSide) => !this.emptySides.includes(side);
+    return {
+      symbol,
+      bidPrice: quoted('bid') ? this.bid : new Big(0),
+      bidQuantity: quoted('bid') ? new Big(1e7) : new Big(0),
+      askPrice: quoted('ask') ? this.ask : new Big(0),
+      askQuantity: quoted('ask') ? new Big(1e7) : new Big(0),
+      ...(this.emptySides.length > 0 ? { emptySides: [...this.emptySides] } : {}),
+    };
   }
   async depth(symbol: string): Promise<Depth> {
     return {

@@ -196,6 +196,21 @@ describe('endpoints', () => {
     expect(last.gt('0.5') && last.lt('0.7')).toBe(true);
   });
 
+  it('an empty book side comes back as "no price on that side", not an error', async () => {
+    // the simulator sends "" for an empty side, as MEXC does (docs, 24hr ticker example: "askQty":"")
+    await admin('POST', '/__sim/price', { symbol: 'QRLUSDT', price: '0.6', emptySides: ['ask'] });
+    const top = await client().bookTop('QRLUSDT');
+    expect(top.emptySides).toEqual(['ask']);
+    expect(top.askPrice.toString()).toBe('0');
+    expect(top.askQuantity.toString()).toBe('0');
+    expect(top.bidPrice.gt(0)).toBe(true);
+    const raw = (await (await fetch(`${sim.url}/api/v3/ticker/bookTicker?symbol=QRLUSDT`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(raw).toMatchObject({ askPrice: '', askQty: '' });
+  });
+
   it('IMMEDIATE_OR_CANCEL buy at the ask fills; the returned state and myTrades show the fill', async () => {
     const c = client();
     const top = await book(c);

@@ -64,12 +64,18 @@ export const defaultSymbolsSchema = v.union([
   v.array(text),
 ]);
 
+/**
+ * A book side's price or quantity: `""` (or null) when the side is empty. MEXC docs, 24hr ticker
+ * example: `"bidQty":"","askQty":""`; reference §1 lists bidQty/askQty "" among the nullable fields.
+ */
+const bookField = v.union([decimal, v.literal(''), v.null()], 'must be a decimal string or "" for an empty side');
+
 export const bookTickerSchema = v.object({
   symbol: text,
-  bidPrice: decimal,
-  bidQty: decimal,
-  askPrice: decimal,
-  askQty: decimal,
+  bidPrice: bookField,
+  bidQty: bookField,
+  askPrice: bookField,
+  askQty: bookField,
 });
 
 const level = v.tuple([decimal, decimal]);
