@@ -30,6 +30,8 @@ export interface SimOrder {
   /** What is still reserved for the unfilled rest, in the quote asset (BUY) or base asset (SELL). */
   locked: Big;
   entry?: BookEntry;
+  /** GET /api/v3/order does not find it before this time (visibility_lag fault) */
+  visibleAt?: number;
 }
 
 export interface SimTrade {
@@ -284,9 +286,11 @@ export class SimExchange {
     this.prepare(params, false);
   }
 
-  placeOrder(params: NewOrderParams): SimOrder {
+  placeOrder(params: NewOrderParams, hiddenForMs?: number): SimOrder {
     const prepared = this.prepare(params, true);
-    return this.execute(prepared);
+    const order = this.execute(prepared);
+    if (hiddenForMs !== undefined) order.visibleAt = this.now() + hiddenForMs;
+    return order;
   }
 
   private prepare(params: NewOrderParams, checkFunds: boolean): Prepared {

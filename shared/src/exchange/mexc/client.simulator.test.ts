@@ -1,5 +1,6 @@
 import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
 import Big from 'big.js';
+import { isOrderRefusal } from '../../app/order-outcome';
 import { createLogger } from '../../observability/logger';
 import type { NewOrder } from '../../ports/exchange';
 import { createMexcClient, type MexcClient, type MexcClientOptions } from './client';
@@ -389,13 +390,23 @@ describe('error classes', () => {
     expect(e).toMatchObject({ name: 'ExchangeRequestError', mexcCode: 700005 });
   });
 
-  it('ExchangeRejectedError: a code without a row (the simulator answers a reused client id with -2010)', async () => {
+  it('an unknown code on an order proves nothing: UnknownOutcomeError, and the lookup finds the order (-2010 for a reused client id)', async () => {
     const c = client();
     const top = await book(c);
     const order = limitBuy({ price: top.bidPrice.times('0.9').round(4, Big.roundDown) });
-    await c.placeOrder(order);
+    const first = await c.placeOrder(order);
     const e = await failure(c.placeOrder(order));
-    expect(e).toMatchObject({ name: 'ExchangeRejectedError', mexcCode: -2010 });
+    expect(e).toMatchObject({ name: 'UnknownOutcomeError', mexcCode: -2010, clientOrderId: order.clientOrderId });
+    expect(isOrderRefusal(e)).toBe(false);
+    expect(await c.queryOrder({ symbol: 'QRLUSDT', clientOrderId: order.clientOrderId })).toMatchObject({
+      orderId: first.orderId,
+    });
+  });
+
+  it('ExchangeRejectedError: a code without a row on a read', async () => {
+    await admin('POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: 'unknown_code', code: 99999 });
+    const e = await failure(client().balances());
+    expect(e).toMatchObject({ name: 'ExchangeRejectedError', mexcCode: 99999 });
   });
 
   it('ExchangeUnavailableError: a read that keeps getting 5xx, after its attempts with back-off', async () => {
@@ -450,6 +461,31 @@ describe('recovery paths', () => {
     expect(found).toMatchObject({ clientOrderId: order.clientOrderId, status: 'FILLED' });
     expect((await simOrders()).filter((o) => o.clientOrderId === order.clientOrderId)).toHaveLength(1);
     expect(await requestCount('POST /api/v3/order')).toBe(1);
+  });
+
+  it('an unknown code after the order was accepted → UnknownOutcomeError (not rejected), and the lookup finds it', async () => {
+    await admin('POST', '/__sim/faults', {
+      endpoint: 'POST /api/v3/order',
+      kind: 'unknown_code',
+      code: 12345,
+      accept: true,
+    });
+    const c = client();
+    const top = await book(c);
+    const id = clientId('ucode');
+    const e = await failure(
+      c.placeOrder({
+        symbol: 'QRLUSDT',
+        side: 'BUY',
+        type: 'LIMIT_MAKER',
+        quantity: new Big('10'),
+        price: top.bidPrice.times('0.9').round(4, Big.roundDown),
+        clientOrderId: id,
+      }),
+    );
+    expect(e).toMatchObject({ name: 'UnknownOutcomeError', mexcCode: 12345, clientOrderId: id });
+    expect(isOrderRefusal(e)).toBe(false);
+    expect(await c.queryOrder({ symbol: 'QRLUSDT', clientOrderId: id })).toMatchObject({ status: 'NEW' });
   });
 
   it('a response slower than the timeout on an accepted order is also UnknownOutcomeError', async () => {

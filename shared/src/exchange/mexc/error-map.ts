@@ -91,6 +91,40 @@ export const MEXC_ERROR_TABLE: ReadonlyMap<number, ErrorKind> = new Map<number, 
 ]);
 
 /**
+ * POST /api/v3/order: the body codes that prove the order was NOT placed (issue #15). Each one is
+ * MEXC refusing the request while validating it — key, signature, timestamp, parameters, rules,
+ * balance, symbol or trading state — before anything reaches the matching engine (sources per code
+ * in MEXC_ERROR_TABLE above). Only these make an order intent `rejected`. Every other answer — a
+ * code not listed here (even one with a row above, such as 30088 whose meaning has no source, or
+ * 500/503 "busy"), an HTTP 4xx or 5xx without a body code (a 403 WAF page, a 404, a proxy's 429),
+ * a timeout, an unreadable body — may hide an accepted order: the adapter answers
+ * UnknownOutcomeError and the caller looks the order up by its client order id.
+ */
+export const ORDER_NOT_PLACED_CODES: ReadonlySet<number> = new Set([
+  // key, signature, IP whitelist, permissions: checked before the request is executed
+  400, 401, 402, 403, 406, 602, 10072, 700001, 700002, 700006, 700007,
+  // rate limits reported in the body (MEXC docs general info: the request is refused)
+  429, 510,
+  // timestamp outside recvWindow (MEXC docs "timing security": the server rejects the request)
+  700003,
+  // balance checks
+  10101, 30004, 30005,
+  // order rules: direction, min/max notional, price, order type, open-order cap, precision, id charset
+  30001, 30002, 30003, 30010, 30019, 30025, 30029, 30032, 30041, 30051, 30087, 10095, 10096, 10097, 10102, 700008,
+  // symbol unknown or closed to this key / the API (10007: ccxt#26179, mexc-api-sdk#112, JKorf/Mexc.Net#13)
+  10007, 30014, 30021, -1121, 30020, 70011,
+  // trading suspended for the symbol, side or account
+  26, 30000, 30016, 30018, 30027, 30028,
+  // malformed request
+  700004, 700005, 700013, 33333, 44444, -1128, 30026,
+]);
+
+/** True when MEXC's answer to POST /api/v3/order proves the order was not placed (see ORDER_NOT_PLACED_CODES). */
+export function provesOrderNotPlaced(code: number | null): boolean {
+  return code !== null && ORDER_NOT_PLACED_CODES.has(code);
+}
+
+/**
  * Body code 400 is overloaded, so its message decides: "api key required" (ref §4.1, DOC) is
  * auth; " amount scale is invalid" (hummingbot/hummingbot#7348, HTTP 400, an over-precise
  * quoteOrderQty) is an invalid order; anything else is a malformed request (ccxt BadRequest).

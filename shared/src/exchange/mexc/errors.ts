@@ -224,7 +224,8 @@ export class ExchangeUnavailableError extends ExchangeError {
 }
 
 /**
- * A request that creates an order got no usable answer (timeout, 5xx, connection drop): MEXC may
+ * A request that creates an order got no answer that proves it was refused (timeout, 5xx,
+ * connection drop, an error code outside ORDER_NOT_PLACED_CODES, a 4xx without a code): MEXC may
  * or may not have accepted it. Never resend it; query by client order id first.
  */
 export class UnknownOutcomeError extends ExchangeError {
@@ -235,7 +236,7 @@ export class UnknownOutcomeError extends ExchangeError {
       'exchange.unknown_outcome',
       input,
       {
-        what: `the order ${input.clientOrderId} on ${input.symbol} may or may not have been accepted: ${input.endpoint} got no usable answer`,
+        what: `the order ${input.clientOrderId} on ${input.symbol} may or may not have been accepted: ${input.endpoint} got no answer that proves it was refused`,
         notDone: 'the order was not resent',
         todo: `query the order by client order id ${input.clientOrderId} before anything else; never place it again blindly`,
       },

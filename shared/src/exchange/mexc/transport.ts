@@ -1,7 +1,7 @@
 import ky, { isHTTPError, isTimeoutError, type KyInstance } from 'ky';
 import * as v from 'valibot';
 import type { Logger } from '../../observability/logger';
-import { type ErrorKind, kindOfMexcCode } from './error-map';
+import { type ErrorKind, kindOfMexcCode, provesOrderNotPlaced } from './error-map';
 import {
   BadSymbolError,
   ClockSkewError,
@@ -155,7 +155,13 @@ export class MexcTransport {
       if (outcome.ok) return outcome.data;
       const failure = outcome.failure;
 
-      if (failure.kind === 'http' && failure.status === 418) throw this.ban(endpoint, failure);
+      if (failure.kind === 'http' && failure.status === 418) {
+        const ban = this.ban(endpoint, failure);
+        // a ban page carries no code that proves an order was refused: its outcome is unknown
+        if (call.kind === 'order' && !provesOrderNotPlaced(failure.code))
+          throw this.unknownOutcome(call, endpoint, failure, ban);
+        throw ban;
+      }
 
       if (failure.kind === 'http' && failure.code === 700003) {
         if (!clockRetried && call.signed) {
@@ -314,18 +320,21 @@ export class MexcTransport {
     return { endpoint, mexcMessage: failure.problem };
   }
 
+  /**
+   * Only a body code that proves the order was refused (ORDER_NOT_PLACED_CODES: key, signature,
+   * timestamp, parameter, rule, balance or symbol checks) is a rejection. Everything else may hide an
+   * accepted order (ref §3, §9.11: 5xx says nothing; issue #15: neither does an unknown code nor a
+   * 4xx without a code): UnknownOutcomeError, and the caller queries by client order id.
+   */
   private orderFailure(call: Call, endpoint: string, failure: Failure): ExchangeError {
+    if (failure.kind === 'http' && provesOrderNotPlaced(failure.code)) return this.classify(endpoint, failure, 1);
+    return this.unknownOutcome(call, endpoint, failure);
+  }
+
+  private unknownOutcome(call: Call, endpoint: string, failure: Failure, cause?: unknown): UnknownOutcomeError {
     const order = call.order ?? { symbol: '?', clientOrderId: '?' };
-    // 5xx and MEXC's "internal error / busy / gateway timeout" codes say nothing about whether the
-    // order was taken (ref §3, §9.11); a business code such as 30004 is a definite rejection.
-    const codeKind = failure.kind === 'http' && failure.code !== null ? kindOfMexcCode(failure.code) : undefined;
-    const ambiguous =
-      failure.kind === 'transport' ||
-      failure.kind === 'body' ||
-      codeKind === 'unavailable' ||
-      (failure.kind === 'http' && failure.status >= 500 && codeKind === undefined);
-    if (ambiguous) return new UnknownOutcomeError({ ...this.input(endpoint, failure), ...order });
-    return this.classify(endpoint, failure, 1);
+    const input = this.input(endpoint, failure);
+    return new UnknownOutcomeError({ ...input, ...order, ...(cause === undefined ? {} : { cause }) });
   }
 
   /** The final error for a failure that is not retried (any more). */
