@@ -488,6 +488,49 @@ describe('recovery paths', () => {
     expect(await c.queryOrder({ symbol: 'QRLUSDT', clientOrderId: id })).toMatchObject({ status: 'NEW' });
   });
 
+  it('visibility lag longer than the read-back retries (ccxt#21614): OrderUnconfirmedError, no NEW assumed', async () => {
+    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'visibility_lag', delayMs: 400 });
+    const c = client({ notFoundRetries: 2 });
+    const top = await book(c);
+    const id = clientId('lag');
+    const e = await failure(
+      c.placeOrder({
+        symbol: 'QRLUSDT',
+        side: 'BUY',
+        type: 'IMMEDIATE_OR_CANCEL',
+        quantity: new Big('10'),
+        price: top.askPrice,
+        clientOrderId: id,
+      }),
+    );
+    expect(e).toMatchObject({ name: 'OrderUnconfirmedError', clientOrderId: id, orderId: expect.any(String) });
+    expect(isOrderRefusal(e)).toBe(false);
+    expect(await requestCount('POST /api/v3/order')).toBe(1);
+    // the IOC filled at once: assuming NEW with no fills would have been wrong
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(await c.queryOrder({ symbol: 'QRLUSDT', clientOrderId: id })).toMatchObject({ status: 'FILLED' });
+  });
+
+  it('visibility lag shorter than the read-back retries: the order as MEXC reports it', async () => {
+    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'visibility_lag', delayMs: 150 });
+    const c = client({
+      notFoundRetries: 3,
+      notFoundDelayMs: 100,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+    const top = await book(c);
+    const state = await c.placeOrder({
+      symbol: 'QRLUSDT',
+      side: 'BUY',
+      type: 'IMMEDIATE_OR_CANCEL',
+      quantity: new Big('10'),
+      price: top.askPrice,
+      clientOrderId: clientId('lag2'),
+    });
+    expect(state.status).toBe('FILLED');
+    expect(await requestCount('GET /api/v3/order')).toBeGreaterThan(1);
+  });
+
   it('a response slower than the timeout on an accepted order is also UnknownOutcomeError', async () => {
     await admin('POST', '/__sim/faults', {
       endpoint: 'POST /api/v3/order',

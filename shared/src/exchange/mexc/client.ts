@@ -5,7 +5,13 @@ import type { Balance, BookTop, Depth, OrderState, SymbolRules, Trade } from '..
 import { type Logger, silentLogger } from '../../observability/logger';
 import type { Clock } from '../../ports/clock';
 import type { Exchange, NewOrder, OrderRef } from '../../ports/exchange';
-import { BadSymbolError, ExchangeResponseError, OrderNotFoundError, UnknownOutcomeError } from './errors';
+import {
+  BadSymbolError,
+  ExchangeResponseError,
+  OrderNotFoundError,
+  OrderUnconfirmedError,
+  UnknownOutcomeError,
+} from './errors';
 import { toBalances, toBookTop, toDepth, toOrderState, toSymbolRules, toTrade } from './mapping';
 import {
   accountCall,
@@ -53,8 +59,6 @@ export interface MexcClientOptions {
   /** "order not found" answers retried before queryOrder returns null (default 3 retries, 300 ms apart) */
   notFoundRetries?: number;
   notFoundDelayMs?: number;
-  /** after an order is accepted, read it back by client order id for its real status and fills (default true) */
-  confirmPlacedOrders?: boolean;
   logger?: Logger;
   clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
@@ -94,7 +98,6 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
   const rulesTtlMs = options.rulesTtlMs ?? 600_000;
   const notFoundRetries = options.notFoundRetries ?? 3;
   const notFoundDelayMs = options.notFoundDelayMs ?? 300;
-  const confirmPlacedOrders = options.confirmPlacedOrders ?? true;
 
   const transport = new MexcTransport({
     baseUrl: mexc.baseUrl,
@@ -239,33 +242,30 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
           mexcMessage: 'accepted, but the answer has no usable orderId',
         });
       }
-      const accepted: OrderState = {
-        symbol: order.symbol,
-        orderId: parsed.output.orderId,
-        clientOrderId: order.clientOrderId,
-        side: order.side,
-        type: order.type,
-        status: 'NEW',
-        price: order.price ?? new Big(0),
-        quantity: order.quantity ?? new Big(0),
-        executedQuantity: new Big(0),
-        executedQuote: new Big(0),
-        time: parsed.output.transactTime ?? now(),
-        updateTime: null,
-      };
-      if (!confirmPlacedOrders) return accepted;
-      // the create answer is thin (ref §9.9); the order itself says what was filled
+      const orderId = parsed.output.orderId;
+      // The create answer is thin (ref §9.9): the order itself says what was filled. Nothing is
+      // assumed when it cannot be read back (-2013 right after a create, ccxt#21614): an IOC may
+      // have filled completely, so the caller keeps the intent unknown until a lookup settles it.
+      let cause: unknown;
       try {
         const state = await queryOrder({ symbol: order.symbol, clientOrderId: order.clientOrderId });
         if (state) return state;
       } catch (error) {
-        logger.warn('mexc.order_confirm_failed', {
-          symbol: order.symbol,
-          clientOrderId: order.clientOrderId,
-          error: error instanceof Error ? error.message : String(error),
-        });
+        cause = error;
       }
-      return accepted;
+      logger.warn('mexc.order_unconfirmed', {
+        symbol: order.symbol,
+        clientOrderId: order.clientOrderId,
+        orderId,
+        error: cause === undefined ? 'not found' : cause instanceof Error ? cause.message : String(cause),
+      });
+      throw new OrderUnconfirmedError({
+        endpoint: 'GET /api/v3/order',
+        symbol: order.symbol,
+        clientOrderId: order.clientOrderId,
+        orderId,
+        ...(cause === undefined ? {} : { cause }),
+      });
     },
 
     async cancelOrder(ref): Promise<OrderState> {

@@ -248,6 +248,34 @@ export class UnknownOutcomeError extends ExchangeError {
 }
 
 /**
+ * MEXC accepted the order (its answer named an orderId) but reading it back found nothing — MEXC
+ * answers -2013 "Order does not exist." "quite often" right after a successful create (ccxt#21614)
+ * — or the read-back failed. Its status and fills are unknown and nothing is assumed about them:
+ * an IOC may have filled completely. Not a refusal: the caller keeps the intent `unknown` and a
+ * later lookup by client order id settles it.
+ */
+export class OrderUnconfirmedError extends ExchangeError {
+  readonly clientOrderId: string;
+  readonly orderId: string;
+
+  constructor(input: ExchangeErrorInput & { clientOrderId: string; symbol: string; orderId: string }) {
+    super(
+      'exchange.order_unconfirmed',
+      input,
+      {
+        what: `MEXC accepted order ${input.clientOrderId} on ${input.symbol} (orderId ${input.orderId}), but ${input.endpoint} did not show it when read back`,
+        notDone: 'its status and fills were not assumed; the order was not resent',
+        todo: `look it up again by client order id ${input.clientOrderId} (the next run reconciles it); never place it again`,
+      },
+      false,
+      { clientOrderId: input.clientOrderId, symbol: input.symbol, orderId: input.orderId },
+    );
+    this.clientOrderId = input.clientOrderId;
+    this.orderId = input.orderId;
+  }
+}
+
+/**
  * The order's send deadline (NewOrder.sendBy) passed before it was signed: the process stalled
  * between the ledger saying "send" and the request. It was not signed or sent, so it can never
  * execute; the run that owns the portfolio now decides what to trade.

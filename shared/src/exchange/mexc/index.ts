@@ -13,6 +13,7 @@ export {
   InvalidOrderError,
   IpBannedError,
   OrderNotFoundError,
+  OrderUnconfirmedError,
   RateLimitError,
   SendDeadlinePassedError,
   TradingSuspendedError,
