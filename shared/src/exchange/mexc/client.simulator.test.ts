@@ -602,6 +602,31 @@ describe('recovery paths', () => {
     expect(await requestCount('GET /api/v3/ticker/bookTicker')).toBe(2);
   });
 
+  it('HTTP 403 is the WAF limit (docs general info): a read backs off and recovers', async () => {
+    await admin('POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: '403', count: 1 });
+    const c = client({ backoffBaseMs: 200, random: () => 1 });
+    await expect(c.balances()).resolves.toEqual(expect.any(Array));
+    expect(sleeps).toEqual([200]);
+    expect(await requestCount('GET /api/v3/account')).toBe(2);
+    expect(logLines.some((l) => l.includes('WAF limit'))).toBe(true);
+  });
+
+  it('WafLimitError after the attempts: retryable, says WAF and not "check the keys"', async () => {
+    await admin('POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: '403', count: 3 });
+    const e = await failure(client({ maxAttempts: 3 }).balances());
+    expect(e).toMatchObject({ name: 'WafLimitError', code: 'exchange.waf_limited', httpStatus: 403, retryable: true });
+    expect(e.message).toMatch(/web application firewall \(WAF\)/);
+    expect(e.message).not.toMatch(/MEXC_API_KEY|API_SECRET|permissions/);
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it('HTTP 403 on an order: unknown outcome (no code proves it was refused), never resent', async () => {
+    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: '403' });
+    const e = await failure(client().placeOrder(limitOrder()));
+    expect(e).toMatchObject({ name: 'UnknownOutcomeError', httpStatus: 403 });
+    expect(await requestCount('POST /api/v3/order')).toBe(1);
+  });
+
   it('RateLimitError: a Retry-After too long to wait, and any 429 on an order', async () => {
     await admin('POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: '429', retryAfterS: 30 });
     const c = client({ maxRetryAfterMs: 10_000 });

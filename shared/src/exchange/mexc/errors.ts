@@ -101,6 +101,30 @@ export class RateLimitError extends ExchangeError {
   }
 }
 
+/**
+ * HTTP 403 without a body code: MEXC's web application firewall. "HTTP 403 return code is used
+ * when the WAF Limit (Web Application Firewall) has been violated" (MEXC docs, general info). A
+ * rate limit of another kind, not a key problem: back off and call less.
+ */
+export class WafLimitError extends ExchangeError {
+  readonly retryAfterMs: number | null;
+
+  constructor(input: ExchangeErrorInput & { retryAfterMs: number | null }) {
+    super(
+      'exchange.waf_limited',
+      input,
+      {
+        what: `MEXC's web application firewall (WAF) refused ${input.endpoint}: its WAF limit was exceeded`,
+        notDone: 'the request was not executed by the exchange',
+        todo: 'this is a request-rate limit at MEXC, not the API key: wait before the next run, make fewer calls per run and do not run several instances from one IP; ask MEXC support if it persists',
+      },
+      true,
+      { retryAfterMs: input.retryAfterMs },
+    );
+    this.retryAfterMs = input.retryAfterMs;
+  }
+}
+
 /** HTTP 418: the IP is banned for ignoring 429s. Every further call extends the ban, so this client stops. */
 export class IpBannedError extends ExchangeError {
   readonly retryAfterMs: number | null;

@@ -18,6 +18,7 @@ export {
   SendDeadlinePassedError,
   TradingSuspendedError,
   UnknownOutcomeError,
+  WafLimitError,
 } from './errors';
 export { CLIENT_ORDER_ID } from './requests';
 export type { CallEvent, CallMetrics } from './transport';

@@ -19,6 +19,7 @@ import {
   SendDeadlinePassedError,
   TradingSuspendedError,
   UnknownOutcomeError,
+  WafLimitError,
 } from './errors';
 import { redact, sanitizedCause } from './redact';
 import { errorBodySchema, parseResponse, serverTimeSchema } from './schemas';
@@ -32,7 +33,8 @@ import { type Param, signQuery, toQueryString } from './signing';
  * - order placement is sent once: a timeout, dropped connection or 5xx is UnknownOutcomeError;
  * - 700003 (timestamp outside recvWindow) re-reads the server time and repeats the request once,
  *   for every kind: MEXC rejected it before doing anything;
- * - 418 (IP banned) stops this client: nothing is sent until the ban has passed.
+ * - 418 (IP banned) stops this client: nothing is sent until the ban has passed;
+ * - 403 without a body code is MEXC's WAF limit: reads back off as for a rate limit.
  */
 export type CallKind = 'read' | 'cancel' | 'order';
 
@@ -300,6 +302,7 @@ export class MexcTransport {
     if (failure.kind === 'body') return { reason: 'unreadable body', retryAfterMs: null };
     if (failure.status === 429 || (failure.code !== null && kindOfMexcCode(failure.code) === 'rate_limited'))
       return { reason: 'rate limited', retryAfterMs: failure.retryAfterMs };
+    if (isWafLimit(failure)) return { reason: 'WAF limit (HTTP 403)', retryAfterMs: failure.retryAfterMs };
     if (failure.status >= 500) return { reason: `HTTP ${failure.status}`, retryAfterMs: failure.retryAfterMs };
     if (failure.code !== null && kindOfMexcCode(failure.code) === 'unavailable')
       return { reason: `code ${failure.code}`, retryAfterMs: failure.retryAfterMs };
@@ -342,11 +345,12 @@ export class MexcTransport {
     const input = this.input(endpoint, failure);
     if (failure.kind !== 'http') return new ExchangeUnavailableError({ ...input, attempts });
     if (failure.status === 429) return new RateLimitError({ ...input, retryAfterMs: failure.retryAfterMs });
+    if (isWafLimit(failure)) return new WafLimitError({ ...input, retryAfterMs: failure.retryAfterMs });
     const kind: ErrorKind | undefined =
       failure.code !== null ? kindOfMexcCode(failure.code, failure.message) : undefined;
     if (kind) return errorOfKind(kind, input, failure.retryAfterMs, attempts, this.offsetMs);
     if (failure.status >= 500) return new ExchangeUnavailableError({ ...input, attempts });
-    if (failure.status === 401 || failure.status === 403) return new ExchangeAuthError(input);
+    if (failure.status === 401) return new ExchangeAuthError(input);
     return new ExchangeRejectedError(input);
   }
 }
@@ -380,6 +384,15 @@ function errorOfKind(
     case 'bad_request':
       return new ExchangeRequestError(input);
   }
+}
+
+/**
+ * HTTP 403 without a body code is MEXC's WAF limit: "HTTP 403 return code is used when the WAF
+ * Limit (Web Application Firewall) has been violated" (MEXC docs, general info; ref §3). A 403 that
+ * carries a body code is judged by the code (e.g. 403 "Access Denied", a key permission).
+ */
+function isWafLimit(failure: Extract<Failure, { kind: 'http' }>): boolean {
+  return failure.status === 403 && failure.code === null;
 }
 
 /** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3). */
