@@ -412,7 +412,8 @@ export class SimExchange {
       cummulativeQuoteQty: new Big(0),
       status: 'NEW',
       time: now,
-      updateTime: now,
+      // null until a fill or the end of the order, as in ccxt's live openOrders capture of a NEW order
+      updateTime: null,
       locked: prepared.lock,
     };
     this.orders.push(order);

@@ -15,6 +15,7 @@ export {
   utcDay,
 } from './guards';
 export type {
+  AccountInfo,
   Balance,
   BookSide,
   BookTop,

@@ -32,6 +32,21 @@ export interface Balance {
   locked: Big;
 }
 
+/**
+ * What the account read says about the account and its API key besides balances (MEXC docs,
+ * "Account Information": canTrade, canWithdraw, canDeposit, accountType, permissions). null: the
+ * answer did not say.
+ */
+export interface AccountInfo {
+  balances: Balance[];
+  canTrade: boolean | null;
+  canWithdraw: boolean | null;
+  canDeposit: boolean | null;
+  /** e.g. ["SPOT"] */
+  permissions: readonly string[] | null;
+  accountType: string | null;
+}
+
 /** A side of the book: `bid` holds the buy orders, `ask` the sell orders. */
 export type BookSide = 'bid' | 'ask';
 

@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'auth'
   | 'rate_limited'
   | 'insufficient_balance'
+  | 'oversold'
   | 'invalid_order'
   | 'bad_symbol'
   | 'trading_suspended'
@@ -38,7 +39,10 @@ export const MEXC_ERROR_TABLE: ReadonlyMap<number, ErrorKind> = new Map<number, 
   // balances
   [10101, 'insufficient_balance'], // ref §4.1: "Insufficient balance" (DOC); ccxt InsufficientFunds
   [30004, 'insufficient_balance'], // ref §4.1 + vectors: "Insufficient position" = free balance short
-  [30005, 'insufficient_balance'], // ref §4.1 + vectors: "Oversold" (selling more than free)
+  // 30005 "Oversold" (DOC table; live body {"msg":"Oversold","code":30005}): ccxt exact → InvalidOrder, broad
+  // "Oversold" → InsufficientFunds (broad is checked first); seen on thin-book sells. Its own kind:
+  // docs/mexc-real-behaviour.md "30005 Oversold" has the reasoning.
+  [30005, 'oversold'],
   // order rules
   [30001, 'invalid_order'], // ref §4.1: "current transaction direction not allowed" (tradeSideType)
   [30002, 'invalid_order'], // ref §4.1 + vectors: "The minimum transaction volume cannot be less than:0.5USDT"

@@ -147,7 +147,7 @@ export class IpBannedError extends ExchangeError {
   }
 }
 
-/** Not enough free balance for the order (30004 / 30005 / 10101). */
+/** Not enough free balance for the order (30004 / 10101). */
 export class InsufficientBalanceError extends ExchangeError {
   constructor(input: ExchangeErrorInput) {
     super(
@@ -157,6 +157,27 @@ export class InsufficientBalanceError extends ExchangeError {
         what: `MEXC rejected the order for insufficient balance on ${input.endpoint}`,
         notDone: 'the order was not placed',
         todo: 're-read balances next run (another order or a withdrawal may hold funds); the plan is recomputed from fresh balances',
+      },
+      false,
+    );
+  }
+}
+
+/**
+ * 30005 "Oversold" (MEXC docs error table). Ambiguous by its sources: ccxt maps the code to
+ * InvalidOrder but matches the text "Oversold" to InsufficientFunds first; it is seen on sells into
+ * a thin book as well as on sells above the free balance. The order was refused either way
+ * (docs/mexc-real-behaviour.md, "30005 Oversold").
+ */
+export class OversoldError extends ExchangeError {
+  constructor(input: ExchangeErrorInput) {
+    super(
+      'exchange.oversold',
+      input,
+      {
+        what: `MEXC refused the sell as oversold on ${input.endpoint}`,
+        notDone: 'the order was not placed',
+        todo: 'MEXC does not say which limit it hit: either the free balance is below the sell (another order or a withdrawal holds it) or the bid side cannot take it (a thin book); the next run re-reads balances and the book, and a smaller or limit-priced sell may pass',
       },
       false,
     );

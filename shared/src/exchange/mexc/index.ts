@@ -14,6 +14,7 @@ export {
   IpBannedError,
   OrderNotFoundError,
   OrderUnconfirmedError,
+  OversoldError,
   RateLimitError,
   SendDeadlinePassedError,
   TradingSuspendedError,

@@ -1,6 +1,7 @@
 import Big from 'big.js';
 import type * as v from 'valibot';
 import type {
+  AccountInfo,
   Balance,
   BookSide,
   BookTop,
@@ -64,6 +65,18 @@ export function toSymbolRules(info: SymbolInfo): SymbolRules {
 
 export function toBalances(body: v.InferOutput<typeof accountSchema>): Balance[] {
   return body.balances.map((b) => ({ asset: b.asset, free: new Big(b.free), locked: new Big(b.locked) }));
+}
+
+/** The whole account answer: balances plus what it says about the key (null where it is silent). */
+export function toAccount(body: v.InferOutput<typeof accountSchema>): AccountInfo {
+  return {
+    balances: toBalances(body),
+    canTrade: body.canTrade ?? null,
+    canWithdraw: body.canWithdraw ?? null,
+    canDeposit: body.canDeposit ?? null,
+    permissions: body.permissions ?? null,
+    accountType: body.accountType ?? null,
+  };
 }
 
 const ZERO = new Big(0);

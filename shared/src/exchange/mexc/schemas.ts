@@ -83,7 +83,17 @@ export const depthSchema = v.object({ bids: v.array(level), asks: v.array(level)
 
 export const tickerPriceSchema = v.object({ symbol: text, price: decimal });
 
+/**
+ * GET /api/v3/account (MEXC docs "Account Information"; captured: docs example and ccxt's
+ * fetchBalance comment). The flags and permissions say what the key may do (issue #15 item 10);
+ * they are optional so an answer without them still yields balances.
+ */
 export const accountSchema = v.object({
+  canTrade: v.nullish(v.boolean()),
+  canWithdraw: v.nullish(v.boolean()),
+  canDeposit: v.nullish(v.boolean()),
+  accountType: v.nullish(text),
+  permissions: v.nullish(v.array(text)),
   balances: v.array(v.object({ asset: text, free: decimal, locked: decimal })),
 });
 

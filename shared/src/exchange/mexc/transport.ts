@@ -15,6 +15,7 @@ import {
   InvalidOrderError,
   IpBannedError,
   OrderNotFoundError,
+  OversoldError,
   RateLimitError,
   SendDeadlinePassedError,
   TradingSuspendedError,
@@ -369,6 +370,8 @@ function errorOfKind(
       return new RateLimitError({ ...input, retryAfterMs });
     case 'insufficient_balance':
       return new InsufficientBalanceError(input);
+    case 'oversold':
+      return new OversoldError(input);
     case 'invalid_order':
       return new InvalidOrderError(input);
     case 'bad_symbol':
