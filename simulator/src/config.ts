@@ -54,6 +54,11 @@ export const simulatorConfigSchema = v.strictObject({
   duplicateClientOrderId: v.optional(v.picklist(['reject', 'accept'])),
   /** Reject POST/DELETE without a JSON or form Content-Type (700013), as MEXC does. Default true. */
   requireContentType: v.optional(v.boolean()),
+  /**
+   * Cancel answers: `thin` (default; what MEXC always sends: symbol, orderId, price, origQty, type,
+   * side) or `full` (the docs' example with status and executedQty).
+   */
+  cancelAnswer: v.optional(v.picklist(['thin', 'full'])),
 });
 
 export type SimulatorConfig = v.InferInput<typeof simulatorConfigSchema>;
@@ -93,6 +98,7 @@ export interface ResolvedConfig {
   balances: Record<string, string>;
   duplicateClientOrderId: 'reject' | 'accept';
   requireContentType: boolean;
+  cancelAnswer: 'thin' | 'full';
 }
 
 /**
@@ -146,6 +152,7 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     balances: config.balances ?? { ...defaultBalances },
     duplicateClientOrderId: config.duplicateClientOrderId ?? 'reject',
     requireContentType: config.requireContentType ?? true,
+    cancelAnswer: config.cancelAnswer ?? 'thin',
   };
 }
 

@@ -160,7 +160,10 @@ export const exchangeRoutes: Record<string, Route> = {
   'DELETE /api/v3/order': {
     signed: true,
     handle: (params, ex) =>
-      cancelView(ex.cancel(params.get('symbol'), params.get('orderId'), params.get('origClientOrderId'))),
+      cancelView(
+        ex.cancel(params.get('symbol'), params.get('orderId'), params.get('origClientOrderId')),
+        ex.cancelAnswer,
+      ),
   },
   'GET /api/v3/openOrders': {
     signed: true,
@@ -175,7 +178,7 @@ export const exchangeRoutes: Record<string, Route> = {
     handle: (params, ex) => {
       const symbols = symbolList(params.get('symbol'));
       if (symbols === undefined) throw mexcErrors.paramRequired('symbol');
-      return ex.cancelAll(symbols).map(cancelView);
+      return ex.cancelAll(symbols).map((order) => cancelView(order, ex.cancelAnswer));
     },
   },
   'GET /api/v3/allOrders': {

@@ -155,6 +155,11 @@ export class SimExchange {
     return this.clock() + this.clockOffsetMs;
   }
 
+  /** the shape of cancel answers (config `cancelAnswer`; MEXC's is always thin) */
+  get cancelAnswer(): 'thin' | 'full' {
+    return this.config.cancelAnswer;
+  }
+
   // ---- market data -------------------------------------------------------------------------
 
   symbols(): SymbolSpec[] {

@@ -78,21 +78,31 @@ export function newOrderView(order: SimOrder) {
   };
 }
 
-export function cancelView(order: SimOrder) {
-  return {
+/**
+ * DELETE /api/v3/order and DELETE /api/v3/openOrders. MEXC answers thinly, always: `{symbol,
+ * orderId, price, origQty, type, side}`, no status and no executedQty (ccxt's live cancelOrder and
+ * cancelAllOrders response comments; shared/src/exchange/mexc/fixtures/captured/order_delete.json).
+ * `full` is the docs' example shape, kept for clients that want to see it.
+ */
+export function cancelView(order: SimOrder, shape: 'thin' | 'full' = 'thin') {
+  const thin = {
     symbol: order.symbol,
-    origClientOrderId: order.clientOrderId,
     orderId: order.orderId,
-    orderListId: -1,
-    clientOrderId: order.clientOrderId,
     price: str(order.price),
     origQty: str(order.origQty),
+    type: order.type,
+    side: order.side,
+  };
+  if (shape === 'thin') return thin;
+  return {
+    ...thin,
+    origClientOrderId: order.clientOrderId,
+    orderListId: LIST_ID,
+    clientOrderId: order.clientOrderId,
     executedQty: str(order.executedQty),
     cummulativeQuoteQty: str(order.cummulativeQuoteQty),
     status: order.status,
     timeInForce: null,
-    type: order.type,
-    side: order.side,
   };
 }
 

@@ -263,6 +263,30 @@ describe('endpoints', () => {
     expect(await c.openOrders('QRLUSDT')).toEqual([]);
   });
 
+  it('cancel answers are thin (as MEXC sends them): the order is read back, so a partial fill is not lost', async () => {
+    await admin('POST', '/__sim/balances', { balances: { USDT: '100000' } });
+    await admin('POST', '/__sim/price', { symbol: 'QRLUSDT', price: '0.5', spreadBps: 20 });
+    const c = client();
+    const id = clientId('part');
+    const placed = await c.placeOrder({
+      symbol: 'QRLUSDT',
+      side: 'BUY',
+      type: 'LIMIT_MAKER',
+      quantity: new Big('60000'),
+      price: new Big('0.45'),
+      clientOrderId: id,
+    });
+    expect(placed.status).toBe('NEW');
+    // the book moves down through the resting buy: part of it fills as maker
+    await admin('POST', '/__sim/price', { symbol: 'QRLUSDT', price: '0.44', spreadBps: 20 });
+    const getsBefore = await requestCount('GET /api/v3/order');
+    const cancelled = await c.cancelOrder({ symbol: 'QRLUSDT', clientOrderId: id });
+    expect(cancelled.status).toBe('PARTIALLY_CANCELED');
+    expect(cancelled.executedQuantity.gt(0)).toBe(true);
+    expect(cancelled.executedQuantity.lt('60000')).toBe(true);
+    expect(await requestCount('GET /api/v3/order')).toBe(getsBefore + 1);
+  });
+
   it('LIMIT rests and is cancelled by orderId', async () => {
     const c = client();
     const top = await book(c);

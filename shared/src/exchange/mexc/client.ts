@@ -7,7 +7,7 @@ import type { Clock } from '../../ports/clock';
 import type { Exchange, NewOrder, OrderRef } from '../../ports/exchange';
 import {
   BadSymbolError,
-  ExchangeResponseError,
+  CancelUnconfirmedError,
   OrderNotFoundError,
   OrderUnconfirmedError,
   UnknownOutcomeError,
@@ -269,6 +269,7 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
     },
 
     async cancelOrder(ref): Promise<OrderState> {
+      const endpoint = 'DELETE /api/v3/order';
       let data: unknown;
       try {
         data = await transport.send(cancelOrderCall(ref));
@@ -279,15 +280,25 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
         if (state) return state;
         throw error;
       }
-      const body = parseResponse(cancelSchema, data, 'DELETE /api/v3/order');
+      const body = parseResponse(cancelSchema, data, endpoint);
+      // MEXC's cancel answer is thin — {symbol, orderId, price, origQty, type, side}, no status, no
+      // executedQty (ccxt's live cancelOrder response comment; fixtures/captured/order_delete.json) —
+      // and even a full one could miss a fill that raced the cancel: the order is read back.
+      let cause: unknown;
+      try {
+        const state = await queryOrder({ symbol: ref.symbol, orderId: body.orderId });
+        if (state) return state;
+      } catch (error) {
+        cause = error;
+      }
+      // the docs' full shape, should MEXC ever send it, still says what the order became
       const direct = fromCancelBody(body, ref);
       if (direct) return direct;
-      const state = await queryOrder({ symbol: ref.symbol, orderId: body.orderId });
-      if (state) return state;
-      throw new ExchangeResponseError({
-        endpoint: 'DELETE /api/v3/order',
-        field: 'status',
-        problem: 'the cancel answer has no status and the order could not be read back',
+      throw new CancelUnconfirmedError({
+        endpoint: 'GET /api/v3/order',
+        symbol: ref.symbol,
+        orderId: body.orderId,
+        ...(cause === undefined ? {} : { cause }),
       });
     },
 

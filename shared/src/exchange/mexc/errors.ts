@@ -321,6 +321,27 @@ export class OrderUnconfirmedError extends ExchangeError {
 }
 
 /**
+ * MEXC accepted a cancel, but the order could not be read back afterwards. The cancel answer is
+ * thin (no status, no executedQty: ccxt's live cancelOrder comment), so what the order ended as —
+ * cancelled with nothing filled, or partly filled first — is unknown and not assumed.
+ */
+export class CancelUnconfirmedError extends ExchangeError {
+  constructor(input: ExchangeErrorInput & { symbol: string; orderId: string }) {
+    super(
+      'exchange.cancel_unconfirmed',
+      input,
+      {
+        what: `MEXC accepted the cancel of order ${input.orderId} on ${input.symbol}, but ${input.endpoint} did not show the order when read back`,
+        notDone: 'its final status and fills were not assumed',
+        todo: `look the order up again (order id ${input.orderId}); the next run reconciles it`,
+      },
+      true,
+      { symbol: input.symbol, orderId: input.orderId },
+    );
+  }
+}
+
+/**
  * The order's send deadline (NewOrder.sendBy) passed before it was signed: the process stalled
  * between the ledger saying "send" and the request. It was not signed or sent, so it can never
  * execute; the run that owns the portfolio now decides what to trade.

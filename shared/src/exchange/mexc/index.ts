@@ -2,6 +2,7 @@ export { createMexcClient, type MexcClient, type MexcClientOptions } from './cli
 export { type ErrorKind, MEXC_ERROR_TABLE } from './error-map';
 export {
   BadSymbolError,
+  CancelUnconfirmedError,
   ClockSkewError,
   ExchangeAuthError,
   ExchangeError,

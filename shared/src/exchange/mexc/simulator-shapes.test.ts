@@ -166,7 +166,7 @@ describe('the simulator answers with the shapes captured from MEXC', () => {
     expect(shapeProblems(open[0], firstOf(openOrders))).toEqual([]);
   });
 
-  it('DELETE /api/v3/order', async () => {
+  it('DELETE /api/v3/order answers exactly the thin live shape', async () => {
     await restingBuy('shape-2');
     const cancelled = asRecord(
       await signed('DELETE', '/api/v3/order', [
@@ -175,13 +175,16 @@ describe('the simulator answers with the shapes captured from MEXC', () => {
       ]),
     );
     expect(shapeProblems(cancelled, bodiesOf(orderDelete))).toEqual([]);
+    // MEXC answers thin, always (ccxt's live capture): no status, no executedQty
+    expect(Object.keys(cancelled).sort()).toEqual(Object.keys(asRecord(orderDelete[0]?.body)).sort());
   });
 
-  it('DELETE /api/v3/openOrders', async () => {
+  it('DELETE /api/v3/openOrders answers the thin live shape per order', async () => {
     await restingBuy('shape-3');
     const cancelled = (await signed('DELETE', '/api/v3/openOrders', [['symbol', 'QRLUSDT']])) as unknown[];
     expect(cancelled.length).toBeGreaterThan(0);
     expect(shapeProblems(cancelled[0], firstOf(cancelAll))).toEqual([]);
+    expect(Object.keys(asRecord(cancelled[0])).sort()).toEqual(Object.keys(asRecord(cancelAll[0]?.body[0])).sort());
   });
 
   it('GET /api/v3/myTrades', async () => {

@@ -5,6 +5,7 @@ import ky, { isHTTPError } from 'ky';
 import { isOrderRefusal } from '../../app/order-outcome';
 import { createMexcClient, type MexcClientOptions } from './client';
 import {
+  CancelUnconfirmedError,
   ExchangeError,
   IpBannedError,
   OrderUnconfirmedError,
@@ -364,6 +365,57 @@ describe('an accepted order that cannot be read back (issue #15 item 3)', () => 
     ];
     const state = await client().placeOrder(order);
     expect(state).toMatchObject({ orderId: 'C02__7', status: 'FILLED' });
+  });
+});
+
+describe('cancel: MEXC answers thin, the order is read back (issue #15 item 8)', () => {
+  const thin = {
+    status: 200,
+    body: { symbol: 'QRLUSDT', orderId: 'C02__1', price: '0.4123', origQty: '250.5', type: 'LIMIT', side: 'BUY' },
+  };
+  const ref = { symbol: 'QRLUSDT', clientOrderId: order.clientOrderId };
+
+  it('thin answer → GET /api/v3/order by orderId → what the order is now', async () => {
+    script = [
+      thin,
+      {
+        status: 200,
+        body: { ...orderBody, status: 'PARTIALLY_CANCELED', executedQty: '100', cummulativeQuoteQty: '41.23' },
+      },
+    ];
+    const state = await client().cancelOrder(ref);
+    expect(state).toMatchObject({ status: 'PARTIALLY_CANCELED' });
+    expect(state.executedQuantity.toString()).toBe('100');
+    const get = received.find((r) => r.method === 'GET' && r.url.startsWith('/api/v3/order'));
+    expect(new URL(`http://x${get?.url}`).searchParams.get('orderId')).toBe('C02__1');
+  });
+
+  it('thin answer and no read-back: CancelUnconfirmedError, nothing assumed', async () => {
+    script = [thin];
+    fallback = { status: 400, body: { code: -2013, msg: 'Order does not exist.' } };
+    const error = await client({ notFoundRetries: 1 })
+      .cancelOrder(ref)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelUnconfirmedError);
+    expect(error).toMatchObject({ code: 'exchange.cancel_unconfirmed', retryable: true });
+  });
+
+  it("the docs' full answer is used when the read-back fails", async () => {
+    script = [
+      {
+        status: 200,
+        body: {
+          ...thin.body,
+          status: 'CANCELED',
+          executedQty: '0',
+          cummulativeQuoteQty: '0',
+          origClientOrderId: order.clientOrderId,
+        },
+      },
+    ];
+    fallback = { status: 503, body: 'busy' };
+    const state = await client({ maxAttempts: 1 }).cancelOrder(ref);
+    expect(state).toMatchObject({ status: 'CANCELED', clientOrderId: order.clientOrderId });
   });
 });
 
