@@ -50,5 +50,13 @@ export interface Exchange {
   /** null when the exchange does not know the order (after the adapter's short visibility retries) */
   queryOrder(ref: OrderRef): Promise<OrderState | null>;
   openOrders(symbol: string): Promise<OrderState[]>;
-  myTrades(symbol: string, options?: { orderId?: string; startTime?: number; limit?: number }): Promise<Trade[]>;
+  /**
+   * Every trade of the symbol in the window (startTime..endTime, ms; MEXC keeps one month), or of
+   * one order: the adapter pages until the window is covered and throws rather than return a
+   * partial list. `limit` is the page size asked for, not a cap on the result.
+   */
+  myTrades(
+    symbol: string,
+    options?: { orderId?: string; startTime?: number; endTime?: number; limit?: number },
+  ): Promise<Trade[]>;
 }

@@ -10,6 +10,7 @@ import {
   CancelUnconfirmedError,
   OrderNotFoundError,
   OrderUnconfirmedError,
+  TradesIncompleteError,
   UnknownOutcomeError,
 } from './errors';
 import { toBalances, toBookTop, toDepth, toOrderState, toSymbolRules, toTrade } from './mapping';
@@ -59,6 +60,13 @@ export interface MexcClientOptions {
   /** "order not found" answers retried before queryOrder returns null (default 3 retries, 300 ms apart) */
   notFoundRetries?: number;
   notFoundDelayMs?: number;
+  /**
+   * myTrades page size sent as `limit` (default 100: MEXC docs "Account Trade List" say default
+   * 100, max 100; older docs said 500 / 1000) and the most requests one myTrades call may spend
+   * covering its window (default 20)
+   */
+  tradesPageLimit?: number;
+  tradesMaxRequests?: number;
   logger?: Logger;
   clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
@@ -76,6 +84,11 @@ export interface MexcClient extends Exchange {
   /** current serverTime − local time estimate, ms */
   clockOffsetMs(): number;
 }
+
+/** the largest page MEXC's current docs allow on myTrades ("Account Trade List": max 100) */
+const MEXC_TRADES_PAGE_MAX = 100;
+/** "Only the transaction records in the past 1 month can be queried" (docs "Account Trade List") */
+const TRADES_KEPT_MS = 31 * 24 * 3_600_000;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -98,6 +111,8 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
   const rulesTtlMs = options.rulesTtlMs ?? 600_000;
   const notFoundRetries = options.notFoundRetries ?? 3;
   const notFoundDelayMs = options.notFoundDelayMs ?? 300;
+  const tradesPageLimit = options.tradesPageLimit ?? 100;
+  const tradesMaxRequests = options.tradesMaxRequests ?? 20;
 
   const transport = new MexcTransport({
     baseUrl: mexc.baseUrl,
@@ -169,6 +184,70 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
       },
       'DELETE /api/v3/order',
     );
+  }
+
+  /**
+   * GET /api/v3/myTrades until the window is covered. MEXC answers one page of at most `limit`
+   * trades (docs "Account Trade List": max 100 now, 1000 in older docs, so 100 rows may be a cut
+   * page whatever was asked) and documents no cursor but the time window (no fromId). A cut page is
+   * a run of consecutive trades (the endpoint is Binance's, whose pages are), but MEXC does not say
+   * whether it keeps the oldest or the newest of the window; so both sides the page leaves open
+   * ([start, its first trade] and [its last trade, end], bounds inclusive: trades share
+   * milliseconds) are asked again, until no part comes back cut. Trades are deduplicated by id and
+   * sorted by time. A window that cannot be covered (a page of trades within one millisecond, or
+   * the request budget spent) is an error, never a partial list.
+   */
+  async function allTrades(
+    symbol: string,
+    query: { orderId?: string; startTime?: number; endTime?: number; limit?: number },
+  ): Promise<Trade[]> {
+    const endpoint = 'GET /api/v3/myTrades';
+    const limit = query.limit ?? tradesPageLimit;
+    const mayBeCut = (rows: number) => rows >= limit || rows === MEXC_TRADES_PAGE_MAX;
+    let requests = 0;
+    const page = async (window: { startTime?: number; endTime?: number }): Promise<Trade[]> => {
+      requests += 1;
+      const call = myTradesCall(symbol, {
+        ...(query.orderId !== undefined ? { orderId: query.orderId } : {}),
+        ...window,
+        limit,
+      });
+      return parseResponse(v.array(tradeSchema), await transport.send(call), endpoint).map(toTrade);
+    };
+    const first = await page({
+      ...(query.startTime !== undefined ? { startTime: query.startTime } : {}),
+      ...(query.endTime !== undefined ? { endTime: query.endTime } : {}),
+    });
+    if (!mayBeCut(first.length)) return first;
+
+    const serverNow = now() + transport.clockOffsetMs();
+    // MEXC keeps one month of trades (docs): the widest window there is
+    const window = { start: query.startTime ?? serverNow - TRADES_KEPT_MS, end: query.endTime ?? serverNow };
+    const incomplete = (reason: string) =>
+      new TradesIncompleteError({ endpoint, symbol, startTime: window.start, endTime: window.end, reason });
+    const found = new Map<string, Trade>();
+    const keep = (rows: readonly Trade[]) => {
+      for (const t of rows) found.set(t.tradeId, t);
+    };
+    const cover = async (start: number, end: number, rows: readonly Trade[]): Promise<void> => {
+      keep(rows);
+      if (!mayBeCut(rows.length)) return;
+      const times = rows.map((t) => t.time);
+      const first = Math.max(start, Math.min(...times));
+      const last = Math.min(end, Math.max(...times));
+      if (first >= last) throw incomplete(`${rows.length} or more trades at ${new Date(first).toISOString()} alone`);
+      for (const [from, to] of [
+        [start, first],
+        [last, end],
+      ] as const) {
+        if (requests >= tradesMaxRequests)
+          throw incomplete(`${requests} requests of up to ${limit} trades did not cover the window`);
+        await cover(from, to, await page({ startTime: from, endTime: to }));
+      }
+    };
+    logger.debug('mexc.trades_paging', { symbol, firstPage: first.length, limit });
+    await cover(window.start, window.end, first);
+    return [...found.values()].sort((a, b) => a.time - b.time);
   }
 
   return {
@@ -310,10 +389,7 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
       return body.map((o) => toOrderState(o, 'GET /api/v3/openOrders'));
     },
 
-    async myTrades(symbol, tradeOptions): Promise<Trade[]> {
-      const data = await transport.send(myTradesCall(symbol, tradeOptions));
-      return parseResponse(v.array(tradeSchema), data, 'GET /api/v3/myTrades').map(toTrade);
-    },
+    myTrades: (symbol, tradeOptions = {}) => allTrades(symbol, tradeOptions),
 
     metrics: () => transport.metrics(),
     clockOffsetMs: () => transport.clockOffsetMs(),

@@ -362,6 +362,28 @@ export class SendDeadlinePassedError extends ExchangeError {
   }
 }
 
+/**
+ * GET /api/v3/myTrades answers at most one page per request (MEXC docs "Account Trade List":
+ * limit default 100, max 100 in the current docs) and has no cursor besides the time window, so a
+ * window is split until every part comes back shorter than a page. This says it could not be done:
+ * the request budget ran out, or more than a page of trades share one millisecond.
+ */
+export class TradesIncompleteError extends ExchangeError {
+  constructor(input: ExchangeErrorInput & { symbol: string; startTime: number; endTime: number; reason: string }) {
+    super(
+      'exchange.trades_incomplete',
+      input,
+      {
+        what: `MEXC's trades of ${input.symbol} from ${new Date(input.startTime).toISOString()} to ${new Date(input.endTime).toISOString()} could not be read completely: ${input.reason}`,
+        notDone: 'no trades were returned: a partial list would under-count fills and fees',
+        todo: "retry on a later run; if it repeats, read the trades in MEXC's web export for that window and report the order ids",
+      },
+      true,
+      { symbol: input.symbol, startTime: input.startTime, endTime: input.endTime },
+    );
+  }
+}
+
 /** The exchange does not know the order (-2011 / -2013): for a cancel, after looking it up. */
 export class OrderNotFoundError extends ExchangeError {
   constructor(input: ExchangeErrorInput) {

@@ -18,6 +18,7 @@ export {
   OversoldError,
   RateLimitError,
   SendDeadlinePassedError,
+  TradesIncompleteError,
   TradingSuspendedError,
   UnknownOutcomeError,
   WafLimitError,

@@ -85,11 +85,12 @@ export function openOrdersCall(symbol: string): Call {
 
 export function myTradesCall(
   symbol: string,
-  options: { orderId?: string; startTime?: number; limit?: number } = {},
+  options: { orderId?: string; startTime?: number; endTime?: number; limit?: number } = {},
 ): Call {
   const params: Param[] = [['symbol', symbol]];
   if (options.orderId !== undefined) params.push(['orderId', options.orderId]);
   if (options.startTime !== undefined) params.push(['startTime', String(options.startTime)]);
+  if (options.endTime !== undefined) params.push(['endTime', String(options.endTime)]);
   if (options.limit !== undefined) params.push(['limit', String(options.limit)]);
   return { method: 'GET', path: '/api/v3/myTrades', params, signed: true, kind: 'read' };
 }
