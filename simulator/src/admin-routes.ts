@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { keySchema } from './config';
 import { Big } from './decimal';
 import type { SimExchange } from './exchange';
 import { type FaultQueue, faultSchema } from './faults';
@@ -45,6 +46,11 @@ const stepBody = v.strictObject({
     ),
     1,
   ),
+});
+const keyBody = v.strictObject({
+  ...keySchema.entries,
+  /** replaces this key's selfSymbols (symbols must be configured) */
+  selfSymbols: v.optional(v.array(v.string('selfSymbols entries must be symbols'))),
 });
 const clockBody = v.strictObject({
   offsetMs: v.pipe(v.number('offsetMs must be a number'), v.integer('offsetMs must be an integer')),
@@ -109,6 +115,15 @@ export const adminRoutes: Record<string, AdminHandler> = {
     const { offsetMs } = parse(clockBody, body);
     state.exchange.clockOffsetMs = offsetMs;
     return { offsetMs, serverTime: state.exchange.now() };
+  },
+  /** What the key may do: account flags and this key's selfSymbols (issue #15 items 5, 10). */
+  'POST /__sim/key': (body, _q, state) => {
+    const { selfSymbols, ...rights } = parse(keyBody, body);
+    for (const symbol of selfSymbols ?? []) knownSymbol(state, symbol);
+    const ex = state.exchange;
+    ex.key = { ...ex.key, ...rights };
+    if (selfSymbols) ex.selfSymbols = new Set(selfSymbols);
+    return { ...ex.key, selfSymbols: [...ex.selfSymbols] };
   },
   'POST /__sim/faults': (body, _q, state) => {
     state.faults.add(parse(faultSchema, body));

@@ -35,6 +35,8 @@ const symbolSchema = v.strictObject({
   status: v.optional(v.picklist(['1', '2', '3', 'ENABLED'])),
   isSpotTradingAllowed: v.optional(v.boolean()),
   inDefaultSymbols: v.optional(v.boolean()),
+  /** in this key's GET /api/v3/selfSymbols (default true); false: listed in defaultSymbols, refused for this key */
+  inSelfSymbols: v.optional(v.boolean()),
   quoteOrderQtyMarketAllowed: v.optional(v.boolean()),
   orderTypes: v.optional(
     v.array(v.picklist(['LIMIT', 'MARKET', 'LIMIT_MAKER', 'IMMEDIATE_OR_CANCEL', 'FILL_OR_KILL'])),
@@ -46,6 +48,23 @@ const symbolSchema = v.strictObject({
   levelQty: v.optional(decimal('levelQty')),
   pricePath: v.optional(pricePathSchema),
 });
+
+/** The API key's rights as the account answer reports them; orders need canTrade and SPOT. */
+export const keySchema = v.strictObject({
+  canTrade: v.optional(v.boolean('canTrade must be true or false')),
+  canWithdraw: v.optional(v.boolean('canWithdraw must be true or false')),
+  canDeposit: v.optional(v.boolean('canDeposit must be true or false')),
+  permissions: v.optional(v.array(v.string('permissions must be strings'))),
+});
+
+export interface KeyRights {
+  canTrade: boolean;
+  canWithdraw: boolean;
+  canDeposit: boolean;
+  permissions: string[];
+}
+
+export const defaultKey: KeyRights = { canTrade: true, canWithdraw: false, canDeposit: false, permissions: ['SPOT'] };
 
 export const simulatorConfigSchema = v.strictObject({
   symbols: v.optional(v.array(symbolSchema)),
@@ -59,6 +78,8 @@ export const simulatorConfigSchema = v.strictObject({
    * side) or `full` (the docs' example with status and executedQty).
    */
   cancelAnswer: v.optional(v.picklist(['thin', 'full'])),
+  /** What GET /api/v3/account says about the key (MEXC docs "Account Information"); see also POST /__sim/key. */
+  key: v.optional(keySchema),
 });
 
 export type SimulatorConfig = v.InferInput<typeof simulatorConfigSchema>;
@@ -83,6 +104,7 @@ export interface SymbolSpec {
   status: '1' | '2' | '3' | 'ENABLED';
   isSpotTradingAllowed: boolean;
   inDefaultSymbols: boolean;
+  inSelfSymbols: boolean;
   quoteOrderQtyMarketAllowed: boolean;
   orderTypes: string[];
   tradeSideType: '1' | '2' | '3' | '4';
@@ -99,6 +121,7 @@ export interface ResolvedConfig {
   duplicateClientOrderId: 'reject' | 'accept';
   requireContentType: boolean;
   cancelAnswer: 'thin' | 'full';
+  key: KeyRights;
 }
 
 /**
@@ -122,6 +145,7 @@ export const defaultQrlUsdt: SymbolSpec = {
   status: '1',
   isSpotTradingAllowed: true,
   inDefaultSymbols: true,
+  inSelfSymbols: true,
   quoteOrderQtyMarketAllowed: true,
   orderTypes: ['LIMIT', 'MARKET', 'LIMIT_MAKER', 'IMMEDIATE_OR_CANCEL', 'FILL_OR_KILL'],
   tradeSideType: '1',
@@ -153,6 +177,7 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     duplicateClientOrderId: config.duplicateClientOrderId ?? 'reject',
     requireContentType: config.requireContentType ?? true,
     cancelAnswer: config.cancelAnswer ?? 'thin',
+    key: { ...defaultKey, ...config.key },
   };
 }
 

@@ -46,6 +46,11 @@ export const exchangeRoutes: Record<string, Route> = {
       msg: null,
     }),
   },
+  // MEXC docs "User API default symbol" (signed, SPOT_ACCOUNT_R, weight 1): the symbols this key may trade
+  'GET /api/v3/selfSymbols': {
+    signed: true,
+    handle: (_p, ex) => ({ code: 200, data: [...ex.selfSymbols], msg: null }),
+  },
   'GET /api/v3/ticker/price': {
     signed: false,
     handle: (params, ex) => eachSymbol(params, ex, (symbol) => ({ symbol, price: ex.ticker(symbol).last.toFixed() })),
@@ -123,9 +128,9 @@ export const exchangeRoutes: Record<string, Route> = {
       takerCommission: null,
       buyerCommission: null,
       sellerCommission: null,
-      canTrade: true,
-      canWithdraw: false,
-      canDeposit: false,
+      canTrade: ex.key.canTrade,
+      canWithdraw: ex.key.canWithdraw,
+      canDeposit: ex.key.canDeposit,
       updateTime: null,
       accountType: 'SPOT',
       // Zero balances are left out, as DESIGN §8 says MEXC may do.
@@ -133,7 +138,7 @@ export const exchangeRoutes: Record<string, Route> = {
         .balanceList()
         .filter(([, b]) => b.free.plus(b.locked).gt(0))
         .map(([asset, b]) => ({ asset, free: b.free.toFixed(), locked: b.locked.toFixed() })),
-      permissions: ['SPOT'],
+      permissions: [...ex.key.permissions],
     }),
   },
   'POST /api/v3/order': {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ResolvedConfig, SymbolSpec } from './config';
+import { defaultKey, type KeyRights, type ResolvedConfig, type SymbolSpec } from './config';
 import { Big, decimalPlaces, isDecimalText, minBig, roundDown, roundUp } from './decimal';
 import { mexcErrors } from './mexc-errors';
 import { type BookEntry, OrderBook, type Side } from './order-book';
@@ -104,6 +104,10 @@ export class SimExchange {
   private orderCounter = 0;
   private tradeCounter = 0;
   clockOffsetMs = 0;
+  /** the API key's rights (config `key`, admin POST /__sim/key); reset() restores the config */
+  key: KeyRights = { ...defaultKey };
+  /** symbols this key may trade over the API (selfSymbols); reset() restores the config */
+  selfSymbols = new Set<string>();
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -123,6 +127,10 @@ export class SimExchange {
     this.orderCounter = 0;
     this.tradeCounter = 0;
     this.clockOffsetMs = 0;
+    this.key = { ...this.config.key, permissions: [...this.config.key.permissions] };
+    this.selfSymbols = new Set(
+      this.config.symbols.filter((spec) => spec.inDefaultSymbols && spec.inSelfSymbols).map((spec) => spec.symbol),
+    );
     for (const [asset, amount] of Object.entries(this.config.balances)) {
       this.balances.set(asset, { free: new Big(amount), locked: new Big(0) });
     }
@@ -302,7 +310,11 @@ export class SimExchange {
     if (params.symbol === undefined || params.symbol === '') throw mexcErrors.paramRequired('symbol');
     const market = this.market(params.symbol);
     const spec = market.spec;
-    if (!spec.isSpotTradingAllowed || !spec.inDefaultSymbols) throw mexcErrors.symbolNotSupportApi();
+    // a key without spot trading is refused only here, at order time (issue #15 item 10)
+    if (!this.key.canTrade || !this.key.permissions.includes('SPOT')) throw mexcErrors.noPermission();
+    // per key: listed in defaultSymbols, still 10007 for a key that lacks it (mexc-api-sdk#112, JKorf/Mexc.Net#13)
+    if (!spec.isSpotTradingAllowed || !spec.inDefaultSymbols || !this.selfSymbols.has(spec.symbol))
+      throw mexcErrors.symbolNotSupportApi();
     if (spec.status !== '1' && spec.status !== 'ENABLED') throw mexcErrors.tradingDisabled();
     if (params.side === undefined) throw mexcErrors.paramRequired('side');
     if (params.side !== 'BUY' && params.side !== 'SELL') throw mexcErrors.paramError('side');

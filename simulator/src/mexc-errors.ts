@@ -48,6 +48,8 @@ export const mexcErrors = {
   illegalCharacters: (name: string) => new MexcError(400, 700008, `Illegal characters found in parameter '${name}'`),
   /** ccxt exception map (-1121 → BadSymbol, broad text "Invalid symbol."). */
   invalidSymbol: () => new MexcError(400, -1121, 'Invalid symbol.'),
+  /** DOC table 700007 "No permission to access the endpoint" (a key without SPOT_DEAL_WRITE). */
+  noPermission: () => new MexcError(400, 700007, 'No permission to access the endpoint.'),
   /** ccxt#26179 / JKorf Mexc.Net#13 (exact body). */
   symbolNotSupportApi: () => new MexcError(400, 10007, 'symbol not support api'),
   /** DOC table 44444. */

@@ -79,7 +79,7 @@ export async function checkHealth(deps: HealthDeps, options: HealthOptions = {})
         detail:
           missing.length === 0
             ? `${symbols.join(', ')} open to API trading`
-            : `${missing.join(', ')} not open to API trading (MEXC defaultSymbols)`,
+            : `${missing.join(', ')} not open to API trading for this key (MEXC selfSymbols)`,
       };
     } catch (error) {
       return { name: 'exchange.symbols', ok: false, detail: `could not read API-tradable symbols: ${message(error)}` };

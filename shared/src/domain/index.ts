@@ -14,6 +14,12 @@ export {
   turnoverGuard,
   utcDay,
 } from './guards';
+export {
+  accountTradingRefusal,
+  firstNotApiTradable,
+  notApiTradableMessage,
+  withdrawalRisk,
+} from './key-permissions';
 export type {
   AccountInfo,
   Balance,

@@ -40,8 +40,13 @@ export interface Exchange {
   serverTime(): Promise<number>;
   /** trading rules per symbol; cached by the adapter */
   symbolRules(symbols: readonly string[]): Promise<Map<string, SymbolRules>>;
-  /** symbols open to API trading (MEXC defaultSymbols) */
-  apiTradableSymbols(): Promise<Set<string>>;
+  /**
+   * Symbols this API key may trade over the API. API tradability is per key (a pair can be in
+   * MEXC's public defaultSymbols and still answer 10007 "symbol not support api": mexc-api-sdk#112,
+   * JKorf/Mexc.Net#13, ccxt#26179), so the MEXC adapter reads the signed GET /api/v3/selfSymbols
+   * (docs "User API default symbol"), cached per instance. Check legs with firstNotApiTradable().
+   */
+  apiTradableSymbols(): Promise<ReadonlySet<string>>;
   balances(): Promise<Balance[]>;
   bookTop(symbol: string): Promise<BookTop>;
   depth(symbol: string, limit: number): Promise<Depth>;

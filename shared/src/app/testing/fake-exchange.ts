@@ -55,8 +55,10 @@ export class FakeExchange implements Exchange {
   async symbolRules(): Promise<Map<string, SymbolRules>> {
     return new Map([['QRLUSDT', QRL_RULES]]);
   }
-  async apiTradableSymbols(): Promise<Set<string>> {
-    return new Set(['QRLUSDT']);
+  /** what selfSymbols lists for this key */
+  apiTradable = new Set(['QRLUSDT']);
+  async apiTradableSymbols(): Promise<ReadonlySet<string>> {
+    return new Set(this.apiTradable);
   }
   async balances(): Promise<Balance[]> {
     return Object.keys(this.free).map((asset) => ({

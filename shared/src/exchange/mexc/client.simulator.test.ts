@@ -1,6 +1,7 @@
 import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
 import Big from 'big.js';
 import { isOrderRefusal } from '../../app/order-outcome';
+import { firstNotApiTradable } from '../../domain/key-permissions';
 import { createLogger } from '../../observability/logger';
 import type { NewOrder } from '../../ports/exchange';
 import { createMexcClient, type MexcClient, type MexcClientOptions } from './client';
@@ -164,10 +165,25 @@ describe('endpoints', () => {
     expect(await requestCount('GET /api/v3/exchangeInfo')).toBe(2);
   });
 
-  it('apiTradableSymbols reads defaultSymbols', async () => {
-    const symbols = await client().apiTradableSymbols();
+  it("apiTradableSymbols reads this key's selfSymbols (signed), cached; defaultSymbols stays available", async () => {
+    const c = client();
+    const symbols = await c.apiTradableSymbols();
     expect(symbols.has('QRLUSDT')).toBe(true);
     expect(symbols.has('NOAPIUSDT')).toBe(false);
+    await c.apiTradableSymbols();
+    expect(await requestCount('GET /api/v3/selfSymbols')).toBe(1);
+    expect((await c.defaultSymbols()).has('QRLUSDT')).toBe(true);
+  });
+
+  it("a pair in defaultSymbols but not in this key's selfSymbols: the check names it; an order gets 10007", async () => {
+    // mexc-api-sdk#112, JKorf/Mexc.Net#13, ccxt#26179: 10007 "symbol not support api" on listed pairs
+    await admin('POST', '/__sim/key', { selfSymbols: ['HALTUSDT'] });
+    const c = client();
+    expect((await c.defaultSymbols()).has('QRLUSDT')).toBe(true);
+    const tradable = await c.apiTradableSymbols();
+    expect(firstNotApiTradable(['QRLUSDT'], tradable)).toBe('QRLUSDT');
+    const e = await failure(c.placeOrder(limitOrder()));
+    expect(e).toMatchObject({ name: 'BadSymbolError', mexcCode: 10007 });
   });
 
   it('balances reads the account; a zeroed asset may be absent', async () => {

@@ -25,6 +25,7 @@ import {
   newOrderCall,
   openOrdersCall,
   queryOrderCall,
+  selfSymbolsCall,
   tickerPriceCall,
 } from './requests';
 import {
@@ -55,7 +56,7 @@ export interface MexcClientOptions {
   maxRetryAfterMs?: number;
   /** stop this long after a 418 without Retry-After (default 120000, MEXC's shortest ban) */
   defaultBanMs?: number;
-  /** how long exchangeInfo and defaultSymbols stay cached in this instance (default 600000) */
+  /** how long exchangeInfo, selfSymbols and defaultSymbols stay cached in this instance (default 600000) */
   rulesTtlMs?: number;
   /** "order not found" answers retried before queryOrder returns null (default 3 retries, 300 ms apart) */
   notFoundRetries?: number;
@@ -79,6 +80,8 @@ export interface MexcClientOptions {
 export interface MexcClient extends Exchange {
   /** GET /api/v3/ticker/price */
   lastPrice(symbol: string): Promise<Big>;
+  /** GET /api/v3/defaultSymbols: open to API trading at all (public; a key may be limited to fewer) */
+  defaultSymbols(): Promise<ReadonlySet<string>>;
   /** requests sent so far by this instance; a use case reads it before and after a run */
   metrics(): CallMetrics;
   /** current serverTime − local time estimate, ms */
@@ -99,7 +102,7 @@ interface Cached<T> {
 
 /**
  * MEXC Spot v3 client behind the Exchange port. Credentials and base URL come from `Config.mexc`;
- * nothing is sent at construction. Exchange rules and API-tradable symbols are cached per
+ * nothing is sent at construction. Exchange rules and API-tradable symbols (this key's selfSymbols) are cached per
  * instance for `rulesTtlMs`; the server-time offset is read before the first signed call and
  * again when MEXC answers 700003.
  */
@@ -134,6 +137,7 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
 
   const rulesCache = new Map<string, Cached<SymbolRules>>();
   let tradableCache: Cached<Set<string>> | null = null;
+  let defaultCache: Cached<Set<string>> | null = null;
   const fresh = <T>(entry: Cached<T> | null | undefined): entry is Cached<T> =>
     entry !== null && entry !== undefined && now() - entry.at < rulesTtlMs;
 
@@ -279,12 +283,22 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
     },
 
     async apiTradableSymbols() {
+      // per key (issue #15: 10007 on pairs in defaultSymbols, mexc-api-sdk#112, JKorf/Mexc.Net#13, ccxt#26179)
       if (!fresh(tradableCache)) {
-        const data = await transport.send(defaultSymbolsCall);
-        const symbols = parseResponse(defaultSymbolsSchema, data, 'GET /api/v3/defaultSymbols');
+        const data = await transport.send(selfSymbolsCall);
+        const symbols = parseResponse(defaultSymbolsSchema, data, 'GET /api/v3/selfSymbols');
         tradableCache = { value: new Set(symbols), at: now() };
       }
       return new Set(tradableCache.value);
+    },
+
+    async defaultSymbols() {
+      if (!fresh(defaultCache)) {
+        const data = await transport.send(defaultSymbolsCall);
+        const symbols = parseResponse(defaultSymbolsSchema, data, 'GET /api/v3/defaultSymbols');
+        defaultCache = { value: new Set(symbols), at: now() };
+      }
+      return new Set(defaultCache.value);
     },
 
     async balances(): Promise<Balance[]> {

@@ -209,7 +209,7 @@ export class BadSymbolError extends ExchangeError {
       {
         what: `MEXC does not accept symbol ${input.symbol ?? '(see metadata)'} over the API on ${input.endpoint}`,
         notDone: 'nothing was traded on this symbol',
-        todo: 'check the symbol is in /api/v3/defaultSymbols and that the API key is allowed to trade it',
+        todo: 'check the symbol is in this key\'s /api/v3/selfSymbols (MEXC API management: the pairs a key may trade) and in /api/v3/defaultSymbols; MEXC also answers 10007 during "API maintenance" of a pair',
       },
       false,
       { symbol: input.symbol ?? null },

@@ -130,6 +130,16 @@ export function exchangeInfoCall(symbols: readonly string[]): Call {
   return { method: 'GET', path: '/api/v3/exchangeInfo', params, signed: false, kind: 'read' };
 }
 
+/** Signed: the symbols this key may trade over the API (docs "User API default symbol", weight 1). */
+export const selfSymbolsCall: Call = {
+  method: 'GET',
+  path: '/api/v3/selfSymbols',
+  params: [],
+  signed: true,
+  kind: 'read',
+};
+
+/** Public: the symbols open to API trading at all; a key may be limited to fewer (selfSymbols). */
 export const defaultSymbolsCall: Call = {
   method: 'GET',
   path: '/api/v3/defaultSymbols',

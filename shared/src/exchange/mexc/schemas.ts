@@ -55,7 +55,10 @@ export type SymbolInfo = v.InferOutput<typeof symbolInfoSchema>;
 
 export const exchangeInfoSchema = v.object({ symbols: v.array(symbolInfoSchema) });
 
-/** `{"code":200,"data":[...]}` in practice (ref §4); a bare array is accepted too. */
+/**
+ * defaultSymbols and selfSymbols: `{"code":200,"data":[...],"msg":null}` (ref §4; MEXC docs "API
+ * default symbol" and "User API default symbol" show the same envelope); a bare array is accepted too.
+ */
 export const defaultSymbolsSchema = v.union([
   v.pipe(
     v.object({ data: v.array(text) }),

@@ -125,6 +125,10 @@ describe('the simulator answers with the shapes captured from MEXC', () => {
     expect(shapeProblems(await get('/api/v3/defaultSymbols'), bodiesOf(defaultSymbols))).toEqual([]);
   });
 
+  it('GET /api/v3/selfSymbols answers the same envelope (MEXC docs "User API default symbol")', async () => {
+    expect(shapeProblems(await get('/api/v3/selfSymbols', [], true), bodiesOf(defaultSymbols))).toEqual([]);
+  });
+
   it('GET /api/v3/ticker/bookTicker', async () => {
     expect(
       shapeProblems(await get('/api/v3/ticker/bookTicker', [['symbol', 'QRLUSDT']]), bodiesOf(bookTicker)),
