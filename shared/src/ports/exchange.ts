@@ -1,5 +1,15 @@
 import type Big from 'big.js';
-import type { Balance, BookTop, Depth, OrderSide, OrderState, OrderType, SymbolRules, Trade } from '../domain/market';
+import type {
+  AccountInfo,
+  Balance,
+  BookTop,
+  Depth,
+  OrderSide,
+  OrderState,
+  OrderType,
+  SymbolRules,
+  Trade,
+} from '../domain/market';
 
 export interface NewOrder {
   symbol: string;
@@ -48,6 +58,12 @@ export interface Exchange {
    */
   apiTradableSymbols(): Promise<ReadonlySet<string>>;
   balances(): Promise<Balance[]>;
+  /**
+   * The account read with what it says about the key (canTrade, canWithdraw, permissions) next to
+   * the balances: one request (MEXC GET /api/v3/account) for both, so a use case that reads
+   * balances can call this instead and check accountTradingRefusal() before planning.
+   */
+  account(): Promise<AccountInfo>;
   bookTop(symbol: string): Promise<BookTop>;
   depth(symbol: string, limit: number): Promise<Depth>;
   placeOrder(order: NewOrder): Promise<OrderState>;

@@ -1,5 +1,14 @@
 import Big from 'big.js';
-import type { Balance, BookSide, BookTop, Depth, OrderState, SymbolRules, Trade } from '../../domain/market';
+import type {
+  AccountInfo,
+  Balance,
+  BookSide,
+  BookTop,
+  Depth,
+  OrderState,
+  SymbolRules,
+  Trade,
+} from '../../domain/market';
 import { qrlRules } from '../../domain/test-fixtures';
 import { AppError } from '../../errors/app-error';
 import type { Clock } from '../../ports/clock';
@@ -59,6 +68,16 @@ export class FakeExchange implements Exchange {
   apiTradable = new Set(['QRLUSDT']);
   async apiTradableSymbols(): Promise<ReadonlySet<string>> {
     return new Set(this.apiTradable);
+  }
+  /** what the account answer says about the key */
+  keyRights: Pick<AccountInfo, 'canTrade' | 'canWithdraw' | 'canDeposit' | 'permissions'> = {
+    canTrade: true,
+    canWithdraw: false,
+    canDeposit: false,
+    permissions: ['SPOT'],
+  };
+  async account(): Promise<AccountInfo> {
+    return { balances: await this.balances(), ...this.keyRights, accountType: 'SPOT' };
   }
   async balances(): Promise<Balance[]> {
     return Object.keys(this.free).map((asset) => ({

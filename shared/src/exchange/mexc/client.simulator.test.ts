@@ -1,7 +1,7 @@
 import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
 import Big from 'big.js';
 import { isOrderRefusal } from '../../app/order-outcome';
-import { firstNotApiTradable } from '../../domain/key-permissions';
+import { accountTradingRefusal, firstNotApiTradable, withdrawalRisk } from '../../domain/key-permissions';
 import { createLogger } from '../../observability/logger';
 import type { NewOrder } from '../../ports/exchange';
 import { createMexcClient, type MexcClient, type MexcClientOptions } from './client';
@@ -194,6 +194,26 @@ describe('endpoints', () => {
     await admin('POST', '/__sim/balances', { balances: { USDT: '0' } });
     const after = await c.balances();
     expect(after.find((b) => b.asset === 'USDT')?.free.toString() ?? '0').toBe('0');
+  });
+
+  it('account() is the same single request as balances(), with what the answer says about the key', async () => {
+    const c = client();
+    const account = await c.account();
+    expect(account).toMatchObject({ canTrade: true, canWithdraw: false, permissions: ['SPOT'], accountType: 'SPOT' });
+    expect(account.balances.find((b) => b.asset === 'QRL')?.free.toString()).toBe('1000');
+    expect(accountTradingRefusal(account)).toBeNull();
+    expect(await requestCount('GET /api/v3/account')).toBe(1);
+  });
+
+  it('a key without spot trading: the account answer says so before any order; the order itself gets 700007', async () => {
+    await admin('POST', '/__sim/key', { canTrade: false, canWithdraw: true });
+    const c = client();
+    const account = await c.account();
+    expect(accountTradingRefusal(account)).toMatch(/canTrade is false/);
+    expect(withdrawalRisk(account)).toMatch(/remove the withdrawal permission/);
+    const e = await failure(c.placeOrder(limitOrder()));
+    expect(e).toMatchObject({ name: 'ExchangeAuthError', mexcCode: 700007 });
+    expect(isOrderRefusal(e)).toBe(true);
   });
 
   it('bookTop, depth and lastPrice follow the simulated book', async () => {

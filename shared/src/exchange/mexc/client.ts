@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import * as v from 'valibot';
 import type { Config } from '../../config/config';
-import type { Balance, BookTop, Depth, OrderState, SymbolRules, Trade } from '../../domain/market';
+import type { AccountInfo, Balance, BookTop, Depth, OrderState, SymbolRules, Trade } from '../../domain/market';
 import { type Logger, silentLogger } from '../../observability/logger';
 import type { Clock } from '../../ports/clock';
 import type { Exchange, NewOrder, OrderRef } from '../../ports/exchange';
@@ -13,7 +13,7 @@ import {
   TradesIncompleteError,
   UnknownOutcomeError,
 } from './errors';
-import { toBalances, toBookTop, toDepth, toOrderState, toSymbolRules, toTrade } from './mapping';
+import { toAccount, toBookTop, toDepth, toOrderState, toSymbolRules, toTrade } from './mapping';
 import {
   accountCall,
   bookTickerCall,
@@ -190,6 +190,13 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
     );
   }
 
+  /** GET /api/v3/account: balances and the key's flags in one request (MEXC docs "Account Information"). */
+  async function readAccount(): Promise<AccountInfo> {
+    const data = await transport.send(accountCall);
+    // zero balances may be missing (ref §6): callers treat an absent asset as 0
+    return toAccount(parseResponse(accountSchema, data, 'GET /api/v3/account'));
+  }
+
   /**
    * GET /api/v3/myTrades until the window is covered. MEXC answers one page of at most `limit`
    * trades (docs "Account Trade List": max 100 now, 1000 in older docs, so 100 rows may be a cut
@@ -302,10 +309,10 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
     },
 
     async balances(): Promise<Balance[]> {
-      const data = await transport.send(accountCall);
-      // zero balances may be missing (ref §6): callers treat an absent asset as 0
-      return toBalances(parseResponse(accountSchema, data, 'GET /api/v3/account'));
+      return (await readAccount()).balances;
     },
+
+    account: readAccount,
 
     async bookTop(symbol): Promise<BookTop> {
       const data = await transport.send(bookTickerCall(symbol));
