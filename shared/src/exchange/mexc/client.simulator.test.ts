@@ -440,6 +440,15 @@ describe('error classes', () => {
     expect(e).toMatchObject({ name: 'TradingSuspendedError', mexcCode: 30016 });
   });
 
+  it('OversoldError: 30005 "Oversold" (a simulator fault: MEXC sends it occasionally) is a refusal of its own', async () => {
+    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'oversold' });
+    const e = await failure(client().placeOrder(limitBuy({ side: 'SELL', price: new Big('0.9') })));
+    expect(e).toMatchObject({ name: 'OversoldError', code: 'exchange.oversold', mexcCode: 30005, retryable: false });
+    expect(e.message).toMatch(/free balance .* or the bid side cannot take it/);
+    expect(isOrderRefusal(e)).toBe(true);
+    expect(await simOrders()).toEqual([]);
+  });
+
   it('OrderNotFoundError: cancelling an order the exchange never saw', async () => {
     const e = await failure(client({ notFoundRetries: 1 }).cancelOrder({ symbol: 'QRLUSDT', clientOrderId: 'ghost' }));
     expect(e).toMatchObject({ name: 'OrderNotFoundError', mexcCode: -2011 });
