@@ -3,6 +3,7 @@ import { keySchema } from './config';
 import { Big } from './decimal';
 import type { SimExchange } from './exchange';
 import { type FaultQueue, faultSchema } from './faults';
+import type { RateLimiter } from './rate-limits';
 import { adminTradeView, orderView } from './views';
 
 export class AdminInputError extends Error {
@@ -13,6 +14,7 @@ export interface AdminState {
   exchange: SimExchange;
   faults: FaultQueue;
   requestCounts: Map<string, number>;
+  rateLimiter: RateLimiter;
 }
 
 type AdminHandler = (body: unknown, query: URLSearchParams, state: AdminState) => unknown;
@@ -78,6 +80,7 @@ export const adminRoutes: Record<string, AdminHandler> = {
     state.exchange.reset();
     state.faults.clear();
     state.requestCounts.clear();
+    state.rateLimiter.reset();
     return { ok: true };
   },
   'GET /__sim/balances': (_b, _q, state) => ({

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
+import { mexcRateLimits, type RateLimits } from './rate-limits';
 
 const decimal = (name: string) =>
   v.pipe(v.string(`${name} must be a decimal string`), v.regex(/^\d+(?:\.\d+)?$/, `${name} must be a decimal string`));
@@ -78,6 +79,21 @@ export const simulatorConfigSchema = v.strictObject({
    * side) or `full` (the docs' example with status and executedQty).
    */
   cancelAnswer: v.optional(v.picklist(['thin', 'full'])),
+  /**
+   * MEXC's real request limits (rate-limits.ts: 20 requests/s, 12 orders/s, 2 account reads/s),
+   * enforced by default with 429; false turns them off (tests that hammer on purpose), an object
+   * changes them.
+   */
+  rateLimits: v.optional(
+    v.union([
+      v.literal(false),
+      v.strictObject({
+        requestsPerSecond: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+        ordersPerSecond: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+        accountPerSecond: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+      }),
+    ]),
+  ),
   /** What GET /api/v3/account says about the key (MEXC docs "Account Information"); see also POST /__sim/key. */
   key: v.optional(keySchema),
 });
@@ -122,6 +138,8 @@ export interface ResolvedConfig {
   requireContentType: boolean;
   cancelAnswer: 'thin' | 'full';
   key: KeyRights;
+  /** null: not limited */
+  rateLimits: RateLimits | null;
 }
 
 /**
@@ -178,6 +196,7 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     requireContentType: config.requireContentType ?? true,
     cancelAnswer: config.cancelAnswer ?? 'thin',
     key: { ...defaultKey, ...config.key },
+    rateLimits: config.rateLimits === false ? null : { ...mexcRateLimits, ...config.rateLimits },
   };
 }
 

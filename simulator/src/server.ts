@@ -52,6 +52,11 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
   }
 
   options.requestCounts.set(endpoint, (options.requestCounts.get(endpoint) ?? 0) + 1);
+  // MEXC's real limits (rate-limits.ts), before anything else: an over-limit request does nothing
+  if (options.rateLimiter.admit(endpoint) !== null) {
+    send(res, errorReply(mexcErrors.tooManyRequests(1)));
+    return;
+  }
   const fault = options.faults.take(endpoint);
   const errorFault = fault && ERROR_FAULTS.has(fault.kind) ? fault : undefined;
   if (errorFault && !errorFault.accept) {

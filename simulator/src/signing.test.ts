@@ -142,7 +142,8 @@ describe('timing rule cases (mexc-vectors.json timingRule)', () => {
 
   let sim: RunningSimulator;
   beforeAll(async () => {
-    sim = await startSimulator({ apiKey: 'mx0timing', apiSecret: simSecret });
+    // one account read per case, faster than MEXC's 2/s (rate-limits.ts): limits off, timing is the subject
+    sim = await startSimulator({ apiKey: 'mx0timing', apiSecret: simSecret, config: { rateLimits: false } });
   });
   afterAll(() => sim.stop());
 

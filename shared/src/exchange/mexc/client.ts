@@ -42,6 +42,7 @@ import {
   tickerPriceSchema,
   tradeSchema,
 } from './schemas';
+import { MEXC_THROTTLE, Throttle, type ThrottleLimits } from './throttle';
 import { type CallEvent, type CallMetrics, MexcTransport } from './transport';
 
 export interface MexcClientOptions {
@@ -68,6 +69,11 @@ export interface MexcClientOptions {
    */
   tradesPageLimit?: number;
   tradesMaxRequests?: number;
+  /**
+   * client-side rate limits per class of request (default MEXC_THROTTLE: within MEXC's 20
+   * requests/s, 12 orders/s and 2 account reads/s); false sends at once
+   */
+  rateLimits?: ThrottleLimits | false;
   logger?: Logger;
   clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
@@ -133,6 +139,7 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
     random: options.random ?? Math.random,
     logger,
     onCall: options.onCall,
+    throttle: options.rateLimits === false ? null : new Throttle(options.rateLimits ?? MEXC_THROTTLE),
   });
 
   const rulesCache = new Map<string, Cached<SymbolRules>>();

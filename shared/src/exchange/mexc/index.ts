@@ -24,4 +24,5 @@ export {
   WafLimitError,
 } from './errors';
 export { CLIENT_ORDER_ID } from './requests';
+export { type BucketSpec, MEXC_THROTTLE, type ThrottleLimits } from './throttle';
 export type { CallEvent, CallMetrics } from './transport';

@@ -15,6 +15,7 @@ import orderPost from './fixtures/captured/order_post.json';
 import tickerPrice from './fixtures/captured/ticker_price.json';
 import time from './fixtures/captured/time.json';
 import type { Param } from './signing';
+import { Throttle } from './throttle';
 import { type Call, MexcTransport } from './transport';
 
 /**
@@ -82,6 +83,8 @@ beforeAll(async () => {
     sleep: async () => undefined,
     random: () => 0,
     logger: silentLogger,
+    // within MEXC's real limits, which the simulator enforces by default
+    throttle: new Throttle(),
   });
 });
 afterAll(() => sim.stop());

@@ -99,6 +99,8 @@ function client(options: MexcClientOptions = {}) {
       random: () => 0.5,
       timeoutMs: 2_000,
       notFoundDelayMs: 0,
+      // a scripted server, not MEXC: the client-side limits (throttle.test.ts) would only slow this down
+      rateLimits: false,
       ...options,
     },
   );

@@ -25,6 +25,7 @@ import {
 import { redact, sanitizedCause } from './redact';
 import { errorBodySchema, parseResponse, serverTimeSchema } from './schemas';
 import { type Param, signQuery, toQueryString } from './signing';
+import type { Throttle } from './throttle';
 
 /**
  * One place that talks HTTP to MEXC. It signs, keeps the server-time offset, classifies every
@@ -35,7 +36,8 @@ import { type Param, signQuery, toQueryString } from './signing';
  * - 700003 (timestamp outside recvWindow) re-reads the server time and repeats the request once,
  *   for every kind: MEXC rejected it before doing anything;
  * - 418 (IP banned) stops this client: nothing is sent until the ban has passed;
- * - 403 without a body code is MEXC's WAF limit: reads back off as for a rate limit.
+ * - 403 without a body code is MEXC's WAF limit: reads back off as for a rate limit;
+ * - every request first waits for its token buckets (throttle.ts), within MEXC's real limits.
  */
 export type CallKind = 'read' | 'cancel' | 'order';
 
@@ -84,6 +86,8 @@ export interface TransportOptions {
   random: () => number;
   logger: Logger;
   onCall?: ((event: CallEvent) => void) | undefined;
+  /** client-side rate limiting per class of request (throttle.ts); null sends at once */
+  throttle?: Throttle | null;
 }
 
 type Failure =
@@ -192,6 +196,9 @@ export class MexcTransport {
   }
 
   private async once(call: Call, endpoint: string, attempt: number): Promise<Outcome> {
+    // before the send deadline check below: an order held back past its sendBy is not sent
+    const waitedMs = (await this.options.throttle?.acquire(endpoint)) ?? 0;
+    if (waitedMs > 0) this.options.logger.debug('mexc.throttled', { endpoint, waitedMs });
     const headers: Record<string, string> = {};
     let query = toQueryString(call.params);
     if (call.signed) {
