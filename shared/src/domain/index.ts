@@ -55,6 +55,18 @@ export {
   valuationToJson,
 } from './plan-json';
 export {
+  DEFAULT_REFERENCE_POLICY,
+  nextPriceReference,
+  type PendingMove,
+  type PriceReference,
+  type PriceReferenceJson,
+  priceReferenceFromJson,
+  priceReferenceToJson,
+  type ReferenceDecision,
+  type ReferenceOutcome,
+  type ReferencePolicy,
+} from './price-reference';
+export {
   DEFAULT_KNOBS,
   DEFAULT_PROFILE_ID,
   type OrderPolicy,
