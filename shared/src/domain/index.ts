@@ -87,6 +87,7 @@ export {
   roundPrice,
   ruleViolations,
 } from './rounding';
+export { checkProfileRules, profileSymbols, type RuleFinding } from './rules-check';
 export { type LegDrop, type LegPlan, orderTypeFor, type PlannedOrder, sizeOrders } from './sizing';
 export { decideTrigger, type TriggerDecision } from './trigger';
 export { bandFor, type Holding, midPrice, symbolOf, type Valuation, valuePortfolio } from './valuation';
