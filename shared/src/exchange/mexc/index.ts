@@ -1,5 +1,5 @@
 export { createMexcClient, type MexcClient, type MexcClientOptions } from './client';
-export { type ErrorKind, MEXC_ERROR_TABLE } from './error-map';
+export { type ErrorKind, MEXC_ERROR_TABLE, ORDER_NOT_PLACED_CODES, provesOrderNotPlaced } from './error-map';
 export {
   BadSymbolError,
   CancelUnconfirmedError,
