@@ -1,7 +1,9 @@
 import * as v from 'valibot';
+import { keySchema } from './config';
 import { Big } from './decimal';
 import type { SimExchange } from './exchange';
 import { type FaultQueue, faultSchema } from './faults';
+import type { RateLimiter } from './rate-limits';
 import { adminTradeView, orderView } from './views';
 
 export class AdminInputError extends Error {
@@ -12,6 +14,7 @@ export interface AdminState {
   exchange: SimExchange;
   faults: FaultQueue;
   requestCounts: Map<string, number>;
+  rateLimiter: RateLimiter;
 }
 
 type AdminHandler = (body: unknown, query: URLSearchParams, state: AdminState) => unknown;
@@ -32,6 +35,8 @@ const priceBody = v.strictObject({
     v.check((p) => Number(p) > 0, 'price must be above 0'),
   ),
   spreadBps: v.optional(v.pipe(v.number('spreadBps must be a number'), v.minValue(0), v.maxValue(5000))),
+  /** book sides left without synthetic orders until the next price call, e.g. ["ask"] */
+  emptySides: v.optional(v.array(v.picklist(['bid', 'ask'], 'emptySides entries must be "bid" or "ask"'))),
 });
 const stepBody = v.strictObject({
   steps: v.optional(
@@ -43,6 +48,11 @@ const stepBody = v.strictObject({
     ),
     1,
   ),
+});
+const keyBody = v.strictObject({
+  ...keySchema.entries,
+  /** replaces this key's selfSymbols (symbols must be configured) */
+  selfSymbols: v.optional(v.array(v.string('selfSymbols entries must be symbols'))),
 });
 const clockBody = v.strictObject({
   offsetMs: v.pipe(v.number('offsetMs must be a number'), v.integer('offsetMs must be an integer')),
@@ -70,6 +80,7 @@ export const adminRoutes: Record<string, AdminHandler> = {
     state.exchange.reset();
     state.faults.clear();
     state.requestCounts.clear();
+    state.rateLimiter.reset();
     return { ok: true };
   },
   'GET /__sim/balances': (_b, _q, state) => ({
@@ -85,7 +96,7 @@ export const adminRoutes: Record<string, AdminHandler> = {
   'POST /__sim/price': (body, _q, state) => {
     const input = parse(priceBody, body);
     knownSymbol(state, input.symbol);
-    state.exchange.setPrice(input.symbol, new Big(input.price), input.spreadBps);
+    state.exchange.setPrice(input.symbol, new Big(input.price), input.spreadBps, input.emptySides ?? []);
     return { symbol: input.symbol, price: state.exchange.depthCentre(input.symbol).toFixed() };
   },
   'POST /__sim/step': (body, _q, state) => {
@@ -107,6 +118,15 @@ export const adminRoutes: Record<string, AdminHandler> = {
     const { offsetMs } = parse(clockBody, body);
     state.exchange.clockOffsetMs = offsetMs;
     return { offsetMs, serverTime: state.exchange.now() };
+  },
+  /** What the key may do: account flags and this key's selfSymbols (issue #15 items 5, 10). */
+  'POST /__sim/key': (body, _q, state) => {
+    const { selfSymbols, ...rights } = parse(keyBody, body);
+    for (const symbol of selfSymbols ?? []) knownSymbol(state, symbol);
+    const ex = state.exchange;
+    ex.key = { ...ex.key, ...rights };
+    if (selfSymbols) ex.selfSymbols = new Set(selfSymbols);
+    return { ...ex.key, selfSymbols: [...ex.selfSymbols] };
   },
   'POST /__sim/faults': (body, _q, state) => {
     state.faults.add(parse(faultSchema, body));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
+import { mexcRateLimits, type RateLimits } from './rate-limits';
 
 const decimal = (name: string) =>
   v.pipe(v.string(`${name} must be a decimal string`), v.regex(/^\d+(?:\.\d+)?$/, `${name} must be a decimal string`));
@@ -35,6 +36,8 @@ const symbolSchema = v.strictObject({
   status: v.optional(v.picklist(['1', '2', '3', 'ENABLED'])),
   isSpotTradingAllowed: v.optional(v.boolean()),
   inDefaultSymbols: v.optional(v.boolean()),
+  /** in this key's GET /api/v3/selfSymbols (default true); false: listed in defaultSymbols, refused for this key */
+  inSelfSymbols: v.optional(v.boolean()),
   quoteOrderQtyMarketAllowed: v.optional(v.boolean()),
   orderTypes: v.optional(
     v.array(v.picklist(['LIMIT', 'MARKET', 'LIMIT_MAKER', 'IMMEDIATE_OR_CANCEL', 'FILL_OR_KILL'])),
@@ -47,6 +50,23 @@ const symbolSchema = v.strictObject({
   pricePath: v.optional(pricePathSchema),
 });
 
+/** The API key's rights as the account answer reports them; orders need canTrade and SPOT. */
+export const keySchema = v.strictObject({
+  canTrade: v.optional(v.boolean('canTrade must be true or false')),
+  canWithdraw: v.optional(v.boolean('canWithdraw must be true or false')),
+  canDeposit: v.optional(v.boolean('canDeposit must be true or false')),
+  permissions: v.optional(v.array(v.string('permissions must be strings'))),
+});
+
+export interface KeyRights {
+  canTrade: boolean;
+  canWithdraw: boolean;
+  canDeposit: boolean;
+  permissions: string[];
+}
+
+export const defaultKey: KeyRights = { canTrade: true, canWithdraw: false, canDeposit: false, permissions: ['SPOT'] };
+
 export const simulatorConfigSchema = v.strictObject({
   symbols: v.optional(v.array(symbolSchema)),
   balances: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Z0-9]{1,12}$/)), decimal('balances'))),
@@ -54,6 +74,28 @@ export const simulatorConfigSchema = v.strictObject({
   duplicateClientOrderId: v.optional(v.picklist(['reject', 'accept'])),
   /** Reject POST/DELETE without a JSON or form Content-Type (700013), as MEXC does. Default true. */
   requireContentType: v.optional(v.boolean()),
+  /**
+   * Cancel answers: `thin` (default; what MEXC always sends: symbol, orderId, price, origQty, type,
+   * side) or `full` (the docs' example with status and executedQty).
+   */
+  cancelAnswer: v.optional(v.picklist(['thin', 'full'])),
+  /**
+   * MEXC's real request limits (rate-limits.ts: 20 requests/s, 12 orders/s, 2 account reads/s),
+   * enforced by default with 429; false turns them off (tests that hammer on purpose), an object
+   * changes them.
+   */
+  rateLimits: v.optional(
+    v.union([
+      v.literal(false),
+      v.strictObject({
+        requestsPerSecond: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+        ordersPerSecond: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+        accountPerSecond: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+      }),
+    ]),
+  ),
+  /** What GET /api/v3/account says about the key (MEXC docs "Account Information"); see also POST /__sim/key. */
+  key: v.optional(keySchema),
 });
 
 export type SimulatorConfig = v.InferInput<typeof simulatorConfigSchema>;
@@ -78,6 +120,7 @@ export interface SymbolSpec {
   status: '1' | '2' | '3' | 'ENABLED';
   isSpotTradingAllowed: boolean;
   inDefaultSymbols: boolean;
+  inSelfSymbols: boolean;
   quoteOrderQtyMarketAllowed: boolean;
   orderTypes: string[];
   tradeSideType: '1' | '2' | '3' | '4';
@@ -93,6 +136,10 @@ export interface ResolvedConfig {
   balances: Record<string, string>;
   duplicateClientOrderId: 'reject' | 'accept';
   requireContentType: boolean;
+  cancelAnswer: 'thin' | 'full';
+  key: KeyRights;
+  /** null: not limited */
+  rateLimits: RateLimits | null;
 }
 
 /**
@@ -116,6 +163,7 @@ export const defaultQrlUsdt: SymbolSpec = {
   status: '1',
   isSpotTradingAllowed: true,
   inDefaultSymbols: true,
+  inSelfSymbols: true,
   quoteOrderQtyMarketAllowed: true,
   orderTypes: ['LIMIT', 'MARKET', 'LIMIT_MAKER', 'IMMEDIATE_OR_CANCEL', 'FILL_OR_KILL'],
   tradeSideType: '1',
@@ -146,6 +194,9 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     balances: config.balances ?? { ...defaultBalances },
     duplicateClientOrderId: config.duplicateClientOrderId ?? 'reject',
     requireContentType: config.requireContentType ?? true,
+    cancelAnswer: config.cancelAnswer ?? 'thin',
+    key: { ...defaultKey, ...config.key },
+    rateLimits: config.rateLimits === false ? null : { ...mexcRateLimits, ...config.rateLimits },
   };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ResolvedConfig, SymbolSpec } from './config';
+import { defaultKey, type KeyRights, type ResolvedConfig, type SymbolSpec } from './config';
 import { Big, decimalPlaces, isDecimalText, minBig, roundDown, roundUp } from './decimal';
 import { mexcErrors } from './mexc-errors';
 import { type BookEntry, OrderBook, type Side } from './order-book';
@@ -30,6 +30,8 @@ export interface SimOrder {
   /** What is still reserved for the unfilled rest, in the quote asset (BUY) or base asset (SELL). */
   locked: Big;
   entry?: BookEntry;
+  /** GET /api/v3/order does not find it before this time (visibility_lag fault) */
+  visibleAt?: number;
 }
 
 export interface SimTrade {
@@ -78,6 +80,8 @@ interface MarketState {
   quoteVolume: Big;
   tradeCount: number;
   updateId: number;
+  /** sides the synthetic liquidity leaves empty (admin `emptySides`), to reproduce a one-sided book */
+  emptySides: Set<'bid' | 'ask'>;
 }
 
 interface PlannedFill {
@@ -100,6 +104,10 @@ export class SimExchange {
   private orderCounter = 0;
   private tradeCounter = 0;
   clockOffsetMs = 0;
+  /** the API key's rights (config `key`, admin POST /__sim/key); reset() restores the config */
+  key: KeyRights = { ...defaultKey };
+  /** symbols this key may trade over the API (selfSymbols); reset() restores the config */
+  selfSymbols = new Set<string>();
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -119,6 +127,10 @@ export class SimExchange {
     this.orderCounter = 0;
     this.tradeCounter = 0;
     this.clockOffsetMs = 0;
+    this.key = { ...this.config.key, permissions: [...this.config.key.permissions] };
+    this.selfSymbols = new Set(
+      this.config.symbols.filter((spec) => spec.inDefaultSymbols && spec.inSelfSymbols).map((spec) => spec.symbol),
+    );
     for (const [asset, amount] of Object.entries(this.config.balances)) {
       this.balances.set(asset, { free: new Big(amount), locked: new Big(0) });
     }
@@ -139,6 +151,7 @@ export class SimExchange {
         quoteVolume: new Big(0),
         tradeCount: 0,
         updateId: 1,
+        emptySides: new Set(),
       };
       this.markets.set(spec.symbol, market);
       this.refillBook(market);
@@ -148,6 +161,11 @@ export class SimExchange {
 
   now(): number {
     return this.clock() + this.clockOffsetMs;
+  }
+
+  /** the shape of cancel answers (config `cancelAnswer`; MEXC's is always thin) */
+  get cancelAnswer(): 'thin' | 'full' {
+    return this.config.cancelAnswer;
   }
 
   // ---- market data -------------------------------------------------------------------------
@@ -196,10 +214,11 @@ export class SimExchange {
   }
 
   /** Re-centres the synthetic book on `price`; resting orders the new book crosses fill as maker. */
-  setPrice(symbol: string, price: Big, spreadBps?: number): void {
+  setPrice(symbol: string, price: Big, spreadBps?: number, emptySides?: readonly ('bid' | 'ask')[]): void {
     const market = this.market(symbol);
     market.centre = roundToTick(price, market.spec);
     if (spreadBps !== undefined) market.spreadBps = spreadBps;
+    if (emptySides !== undefined) market.emptySides = new Set(emptySides);
     this.trackHighLow(market, market.centre);
     this.refillBook(market);
     market.lastTradePrice = market.centre;
@@ -280,16 +299,22 @@ export class SimExchange {
     this.prepare(params, false);
   }
 
-  placeOrder(params: NewOrderParams): SimOrder {
+  placeOrder(params: NewOrderParams, hiddenForMs?: number): SimOrder {
     const prepared = this.prepare(params, true);
-    return this.execute(prepared);
+    const order = this.execute(prepared);
+    if (hiddenForMs !== undefined) order.visibleAt = this.now() + hiddenForMs;
+    return order;
   }
 
   private prepare(params: NewOrderParams, checkFunds: boolean): Prepared {
     if (params.symbol === undefined || params.symbol === '') throw mexcErrors.paramRequired('symbol');
     const market = this.market(params.symbol);
     const spec = market.spec;
-    if (!spec.isSpotTradingAllowed || !spec.inDefaultSymbols) throw mexcErrors.symbolNotSupportApi();
+    // a key without spot trading is refused only here, at order time (issue #15 item 10)
+    if (!this.key.canTrade || !this.key.permissions.includes('SPOT')) throw mexcErrors.noPermission();
+    // per key: listed in defaultSymbols, still 10007 for a key that lacks it (mexc-api-sdk#112, JKorf/Mexc.Net#13)
+    if (!spec.isSpotTradingAllowed || !spec.inDefaultSymbols || !this.selfSymbols.has(spec.symbol))
+      throw mexcErrors.symbolNotSupportApi();
     if (spec.status !== '1' && spec.status !== 'ENABLED') throw mexcErrors.tradingDisabled();
     if (params.side === undefined) throw mexcErrors.paramRequired('side');
     if (params.side !== 'BUY' && params.side !== 'SELL') throw mexcErrors.paramError('side');
@@ -404,7 +429,8 @@ export class SimExchange {
       cummulativeQuoteQty: new Big(0),
       status: 'NEW',
       time: now,
-      updateTime: now,
+      // null until a fill or the end of the order, as in ccxt's live openOrders capture of a NEW order
+      updateTime: null,
       locked: prepared.lock,
     };
     this.orders.push(order);
@@ -588,9 +614,9 @@ export class SimExchange {
     for (let level = 0; level < spec.depthLevels; level++) {
       const askQty = roundDown(levelQty.times((0.5 + market.random.next()).toFixed(6)), spec.baseAssetPrecision);
       const bidQty = roundDown(levelQty.times((0.5 + market.random.next()).toFixed(6)), spec.baseAssetPrecision);
-      this.addSynthetic(market, 'SELL', bestAsk.plus(step.times(level)), askQty);
+      if (!market.emptySides.has('ask')) this.addSynthetic(market, 'SELL', bestAsk.plus(step.times(level)), askQty);
       const bidPrice = bestBid.minus(step.times(level));
-      if (bidPrice.gt(0)) this.addSynthetic(market, 'BUY', bidPrice, bidQty);
+      if (bidPrice.gt(0) && !market.emptySides.has('bid')) this.addSynthetic(market, 'BUY', bidPrice, bidQty);
     }
     market.updateId++;
   }

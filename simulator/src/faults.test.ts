@@ -123,3 +123,45 @@ describe('admin API', () => {
     expect((await admin(sim.url, 'GET', '/__sim/nope')).status).toBe(404);
   });
 });
+
+describe('fault injection: what MEXC does occasionally (issue #15)', () => {
+  it('403 is the WAF: HTML, no body code, nothing placed', async () => {
+    await admin(sim.url, 'POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: '403' });
+    const answer = await call('/api/v3/order', buy('waf-1'));
+    expect(answer.status).toBe(403);
+    expect(answer.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await orders()).toEqual([]);
+  });
+
+  it('oversold answers 400 {"msg":"Oversold","code":30005}, msg first as in the live capture', async () => {
+    await admin(sim.url, 'POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'oversold' });
+    const answer = await call('/api/v3/order', buy('os-1'));
+    expect(answer).toMatchObject({ status: 400, body: { msg: 'Oversold', code: 30005 } });
+    expect(Object.keys(answer.body as object)).toEqual(['msg', 'code']);
+    expect(await orders()).toEqual([]);
+  });
+
+  it('unknown_code with accept: the order is placed, the client hears a code it does not know', async () => {
+    await admin(sim.url, 'POST', '/__sim/faults', {
+      endpoint: 'POST /api/v3/order',
+      kind: 'unknown_code',
+      code: 12345,
+      accept: true,
+    });
+    expect(await call('/api/v3/order', buy('uc-1'))).toMatchObject({ status: 400, body: { code: 12345 } });
+    expect(await orders()).toEqual([expect.objectContaining({ clientOrderId: 'uc-1', status: 'NEW' })]);
+  });
+
+  it('visibility_lag: the order is placed but GET /api/v3/order answers -2013 until the lag is over', async () => {
+    await admin(sim.url, 'POST', '/__sim/faults', {
+      endpoint: 'POST /api/v3/order',
+      kind: 'visibility_lag',
+      delayMs: 300,
+    });
+    expect((await call('/api/v3/order', buy('lag-1'))).status).toBe(200);
+    const query = { method: 'GET' as const, params: { symbol: 'QRLUSDT', origClientOrderId: 'lag-1' } };
+    expect(await call('/api/v3/order', query)).toMatchObject({ status: 400, body: { code: -2013 } });
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(await call('/api/v3/order', query)).toMatchObject({ status: 200, body: { clientOrderId: 'lag-1' } });
+  });
+});

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { resolveConfig, type SimulatorConfig } from './config';
 import { SimExchange } from './exchange';
 import { FaultQueue } from './faults';
+import { RateLimiter } from './rate-limits';
 import { createSimulatorServer } from './server';
 
 export type { PricePath, SimulatorConfig, SymbolConfig } from './config';
@@ -44,6 +45,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     exchange,
     faults: new FaultQueue(),
     requestCounts: new Map(),
+    rateLimiter: new RateLimiter(config.rateLimits),
     apiKey,
     apiSecret,
     requireContentType: config.requireContentType,

@@ -154,8 +154,30 @@ describe('matching engine', () => {
     await place({ side: 'BUY', type: 'LIMIT', quantity: '10', price: '0.4' });
     await place({ side: 'SELL', type: 'LIMIT', quantity: '10', price: '0.7' });
     const cancelled = await call('/api/v3/openOrders', { method: 'DELETE', params: { symbol: 'QRLUSDT' } });
-    expect((cancelled.body as Array<{ status: string }>).map((o) => o.status)).toEqual(['CANCELED', 'CANCELED']);
+    // MEXC's answer is thin (ccxt's live cancelAllOrders comment): the orders, without their status
+    expect((cancelled.body as Array<{ side: string; status?: string }>).map((o) => [o.side, o.status])).toEqual([
+      ['BUY', undefined],
+      ['SELL', undefined],
+    ]);
+    const orders = (await admin(sim.url, 'GET', '/__sim/orders')).body.orders as Array<{ status: string }>;
+    expect(orders.map((o) => o.status)).toEqual(['CANCELED', 'CANCELED']);
     expect(await balances()).toEqual({ QRL: { free: '10000', locked: '0' }, USDT: { free: '10000', locked: '0' } });
+  });
+
+  it('cancelAnswer "full" answers the docs\' example shape, with status and executedQty', async () => {
+    const full = await startSimulator({ config: { cancelAnswer: 'full' } });
+    try {
+      const callFull = makeCaller(full.url, full.apiKey, full.apiSecret);
+      const placed = await callFull('/api/v3/order', {
+        method: 'POST',
+        params: { symbol: 'QRLUSDT', side: 'BUY', type: 'LIMIT', quantity: '10', price: '0.4' },
+      });
+      const orderId = (placed.body as { orderId: string }).orderId;
+      const cancelled = await callFull('/api/v3/order', { method: 'DELETE', params: { symbol: 'QRLUSDT', orderId } });
+      expect(cancelled.body).toMatchObject({ orderId, status: 'CANCELED', executedQty: '0' });
+    } finally {
+      await full.stop();
+    }
   });
 });
 

@@ -105,7 +105,7 @@ describe('MEXC error codes', () => {
   it('cancelling a cancelled order is -2011', async () => {
     const placed = (await call('/api/v3/order', order({}))).body as { orderId: string };
     const cancel = { method: 'DELETE' as const, params: { symbol: 'QRLUSDT', orderId: placed.orderId } };
-    expect((await call('/api/v3/order', cancel)).body).toMatchObject({ status: 'CANCELED' });
+    expect((await call('/api/v3/order', cancel)).body).toMatchObject({ orderId: placed.orderId });
     expect((await call('/api/v3/order', cancel)).body).toMatchObject({ code: -2011 });
   });
 

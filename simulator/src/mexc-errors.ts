@@ -9,15 +9,24 @@ export class MexcError extends Error {
     readonly code: number,
     msg: string,
     readonly headers: Record<string, string> = {},
+    /** MEXC's key order varies (reference §4: `msg` before `code` in HB #6932 and the Oversold capture) */
+    private readonly order: 'codeFirst' | 'msgFirst' = 'codeFirst',
   ) {
     super(msg);
     this.name = 'MexcError';
   }
 
-  body(): { code: number; msg: string } {
-    return { code: this.code, msg: this.message };
+  body(): { code: number; msg: string } | { msg: string; code: number } {
+    return this.order === 'msgFirst' ? { msg: this.message, code: this.code } : { code: this.code, msg: this.message };
   }
 }
+
+/**
+ * HTTP 403 from MEXC's WAF ("HTTP 403 return code is used when the WAF Limit (Web Application
+ * Firewall) has been violated", docs general info). The body is not documented; an edge proxy
+ * answers HTML, so there is no body code a client could read.
+ */
+export const WAF_PAGE = '<html><head><title>403 Forbidden</title></head><body>403 Forbidden</body></html>';
 
 export const mexcErrors = {
   /** DOC table: 400 "api key required". */
@@ -39,6 +48,8 @@ export const mexcErrors = {
   illegalCharacters: (name: string) => new MexcError(400, 700008, `Illegal characters found in parameter '${name}'`),
   /** ccxt exception map (-1121 → BadSymbol, broad text "Invalid symbol."). */
   invalidSymbol: () => new MexcError(400, -1121, 'Invalid symbol.'),
+  /** DOC table 700007 "No permission to access the endpoint" (a key without SPOT_DEAL_WRITE). */
+  noPermission: () => new MexcError(400, 700007, 'No permission to access the endpoint.'),
   /** ccxt#26179 / JKorf Mexc.Net#13 (exact body). */
   symbolNotSupportApi: () => new MexcError(400, 10007, 'symbol not support api'),
   /** DOC table 44444. */
@@ -53,6 +64,13 @@ export const mexcErrors = {
   /** DOC table 30003. */
   aboveMaximum: (amount: string, asset: string) =>
     new MexcError(400, 30003, `The maximum transaction volume cannot be greater than:${amount}${asset}`),
+  /**
+   * DOC table 30005 "Oversold"; key order as in a live capture quoted by third-party code
+   * ('status=400 body={"msg":"Oversold","code":30005}'). Only sent as a fault (docs/mexc-real-behaviour.md).
+   */
+  oversold: () => new MexcError(400, 30005, 'Oversold', {}, 'msgFirst'),
+  /** A code no client has a row for, for "unknown code" faults. */
+  unknownCode: (code: number) => new MexcError(400, code, 'unknown error (simulator fault)'),
   /** DOC table 30004 (ccxt → InsufficientFunds). */
   insufficientPosition: () => new MexcError(400, 30004, 'Insufficient position'),
   /** DOC table 30001 (see exchangeInfo `tradeSideType`). */

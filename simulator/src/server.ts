@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { AdminInputError, type AdminState, adminRoutes } from './admin-routes';
-import { exchangeRoutes, type Params } from './exchange-routes';
-import type { Fault } from './faults';
-import { MexcError, mexcErrors } from './mexc-errors';
+import { exchangeRoutes, type Params, type RouteContext } from './exchange-routes';
+import { ERROR_FAULTS, type Fault } from './faults';
+import { MexcError, mexcErrors, WAF_PAGE } from './mexc-errors';
 import { signatureMatches, totalParamsOf } from './signing';
 
 export interface ServerOptions extends AdminState {
@@ -19,6 +19,9 @@ interface Reply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** body is text to send as is (an HTML error page), not JSON */
+  raw?: boolean;
+  contentType?: string;
 }
 
 /** The HTTP face of the simulator: MEXC paths, the admin API under /__sim/, and fault injection. */
@@ -49,20 +52,28 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
   }
 
   options.requestCounts.set(endpoint, (options.requestCounts.get(endpoint) ?? 0) + 1);
+  // MEXC's real limits (rate-limits.ts), before anything else: an over-limit request does nothing
+  if (options.rateLimiter.admit(endpoint) !== null) {
+    send(res, errorReply(mexcErrors.tooManyRequests(1)));
+    return;
+  }
   const fault = options.faults.take(endpoint);
-  if (fault && fault.kind !== 'delay' && fault.kind !== 'accept_then_timeout') {
-    send(res, errorReply(faultError(fault)));
+  const errorFault = fault && ERROR_FAULTS.has(fault.kind) ? fault : undefined;
+  if (errorFault && !errorFault.accept) {
+    send(res, faultReply(errorFault));
     return;
   }
   if (fault?.kind === 'delay') await sleep(fault.delayMs ?? 1000);
 
-  const reply = handleExchange(options, req, method, endpoint, rawQuery, rawBody);
+  const context: RouteContext = fault?.kind === 'visibility_lag' ? { hideNewOrderMs: fault.delayMs ?? 1000 } : {};
+  const reply = handleExchange(options, req, method, endpoint, rawQuery, rawBody, context);
   if (fault?.kind === 'accept_then_timeout') {
     // The request has been executed; the client never hears about it.
     setTimeout(() => req.socket.destroy(), fault.delayMs ?? 0);
     return;
   }
-  send(res, reply);
+  // `accept`: the request was executed, the client hears an error (an order accepted, then e.g. an unknown code)
+  send(res, errorFault ? faultReply(errorFault) : reply);
 }
 
 function handleExchange(
@@ -72,6 +83,7 @@ function handleExchange(
   endpoint: string,
   rawQuery: string,
   rawBody: string,
+  context: RouteContext,
 ): Reply {
   try {
     const route = exchangeRoutes[endpoint];
@@ -81,7 +93,7 @@ function handleExchange(
     }
     const params = parseParams(rawQuery, rawBody);
     if (route.signed) authenticate(options, req, params, rawQuery, rawBody);
-    return { status: 200, body: route.handle(params, options.exchange) };
+    return { status: 200, body: route.handle(params, options.exchange, context) };
   } catch (error) {
     if (error instanceof MexcError) return errorReply(error);
     throw error;
@@ -172,9 +184,16 @@ function acceptedContentType(req: IncomingMessage): boolean {
   return type.startsWith('application/json') || type.startsWith('application/x-www-form-urlencoded');
 }
 
+function faultReply(fault: Fault): Reply {
+  if (fault.kind === '403') return { status: 403, body: WAF_PAGE, raw: true, contentType: 'text/html' };
+  return errorReply(faultError(fault));
+}
+
 function faultError(fault: Fault): MexcError {
   if (fault.kind === '429') return mexcErrors.tooManyRequests(fault.retryAfterS ?? 10);
   if (fault.kind === '418') return mexcErrors.ipBanned(fault.retryAfterS ?? 120);
+  if (fault.kind === 'oversold') return mexcErrors.oversold();
+  if (fault.kind === 'unknown_code') return mexcErrors.unknownCode(fault.code ?? 99999);
   return mexcErrors.serverError(fault.status ?? 503);
 }
 
@@ -187,9 +206,9 @@ function isLoopback(address: string | undefined): boolean {
 }
 
 function send(res: ServerResponse, reply: Reply): void {
-  const payload = JSON.stringify(reply.body);
+  const payload = reply.raw ? String(reply.body) : JSON.stringify(reply.body);
   res.writeHead(reply.status, {
-    'Content-Type': 'application/json',
+    'Content-Type': reply.contentType ?? 'application/json',
     'Content-Length': Buffer.byteLength(payload),
     ...reply.headers,
   });

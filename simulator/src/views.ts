@@ -2,8 +2,14 @@ import type Big from 'big.js';
 import type { SymbolSpec } from './config';
 import type { SimOrder, SimTrade } from './exchange';
 
-/** MEXC field names and types (reference §5-§6): decimals as strings, ids as strings. */
+/**
+ * MEXC field names and types (reference §5-§6): decimals as strings, ids as strings. Order and
+ * trade times and orderListId are strings too, as in ccxt's live captures (shared/src/exchange/mexc/
+ * fixtures/captured: "orderListId": "-1", "time": "1707671871000"); the docs' examples show numbers.
+ */
 const str = (value: Big | undefined): string => (value === undefined ? '0' : value.toFixed());
+const LIST_ID = '-1';
+const ms = (value: number): string => String(value);
 
 export function symbolView(spec: SymbolSpec) {
   return {
@@ -39,7 +45,7 @@ export function orderView(order: SimOrder) {
   return {
     symbol: order.symbol,
     orderId: order.orderId,
-    orderListId: -1,
+    orderListId: LIST_ID,
     clientOrderId: order.clientOrderId,
     price: str(order.price),
     origQty: str(order.origQty),
@@ -51,8 +57,8 @@ export function orderView(order: SimOrder) {
     side: order.side,
     stopPrice: null,
     icebergQty: null,
-    time: order.time,
-    updateTime: order.updateTime,
+    time: ms(order.time),
+    updateTime: order.updateTime === null ? null : ms(order.updateTime),
     isWorking: true,
     origQuoteOrderQty: str(order.origQuoteOrderQty),
   };
@@ -63,30 +69,40 @@ export function newOrderView(order: SimOrder) {
   return {
     symbol: order.symbol,
     orderId: order.orderId,
-    orderListId: -1,
+    orderListId: LIST_ID,
     price: str(order.price),
     origQty: str(order.origQty),
     type: order.type,
     side: order.side,
-    transactTime: order.time,
+    transactTime: ms(order.time),
   };
 }
 
-export function cancelView(order: SimOrder) {
-  return {
+/**
+ * DELETE /api/v3/order and DELETE /api/v3/openOrders. MEXC answers thinly, always: `{symbol,
+ * orderId, price, origQty, type, side}`, no status and no executedQty (ccxt's live cancelOrder and
+ * cancelAllOrders response comments; shared/src/exchange/mexc/fixtures/captured/order_delete.json).
+ * `full` is the docs' example shape, kept for clients that want to see it.
+ */
+export function cancelView(order: SimOrder, shape: 'thin' | 'full' = 'thin') {
+  const thin = {
     symbol: order.symbol,
-    origClientOrderId: order.clientOrderId,
     orderId: order.orderId,
-    orderListId: -1,
-    clientOrderId: order.clientOrderId,
     price: str(order.price),
     origQty: str(order.origQty),
+    type: order.type,
+    side: order.side,
+  };
+  if (shape === 'thin') return thin;
+  return {
+    ...thin,
+    origClientOrderId: order.clientOrderId,
+    orderListId: LIST_ID,
+    clientOrderId: order.clientOrderId,
     executedQty: str(order.executedQty),
     cummulativeQuoteQty: str(order.cummulativeQuoteQty),
     status: order.status,
     timeInForce: null,
-    type: order.type,
-    side: order.side,
   };
 }
 
@@ -95,13 +111,13 @@ export function tradeView(trade: SimTrade) {
     symbol: trade.symbol,
     id: trade.id,
     orderId: trade.orderId,
-    orderListId: -1,
+    orderListId: LIST_ID,
     price: trade.price.toFixed(),
     qty: trade.qty.toFixed(),
     quoteQty: trade.quoteQty.toFixed(),
     commission: trade.commission.toFixed(),
     commissionAsset: trade.commissionAsset,
-    time: trade.time,
+    time: ms(trade.time),
     isBuyer: trade.side === 'BUY',
     isMaker: trade.isMaker,
     isBestMatch: true,

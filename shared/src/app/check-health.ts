@@ -1,4 +1,11 @@
+import {
+  accountTradingRefusal,
+  firstNotApiTradable,
+  notApiTradableMessage,
+  withdrawalRisk,
+} from '../domain/key-permissions';
 import { DEFAULT_PROFILE_ID, type StrategyProfile } from '../domain/profile';
+import { checkProfileRules } from '../domain/rules-check';
 import type { Clock } from '../ports/clock';
 import type { Exchange } from '../ports/exchange';
 import type { Ledger } from '../ports/ledger';
@@ -22,7 +29,7 @@ export interface HealthOptions {
 }
 
 export interface HealthCheck {
-  name: 'exchange.time' | 'exchange.symbols' | 'ledger.read' | 'runs.fresh';
+  name: 'exchange.time' | 'exchange.key' | 'exchange.symbols' | 'exchange.rules' | 'ledger.read' | 'runs.fresh';
   ok: boolean;
   /** one sentence with the numbers */
   detail: string;
@@ -38,9 +45,11 @@ export interface HealthReport {
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Deep health for operators: can we reach MEXC with a sane clock, may the key trade the profile's
- * symbols over the API, can we read the ledger, and did a run finish (without failing) recently.
- * The checks run at once; none of them changes anything.
+ * Deep health for operators: can we reach MEXC with a sane clock, may the key trade (canTrade,
+ * SPOT) and trade the profile's symbols over the API (this key's selfSymbols), do the exchange's
+ * rules let the profile's orders through, can we read the ledger, and did a run finish (without
+ * failing) recently. The same checks as `npm run preflight`, where they are cheap: one account
+ * read, one selfSymbols read, exchangeInfo (cached). They run at once; none of them changes anything.
  */
 export async function checkHealth(deps: HealthDeps, options: HealthOptions = {}): Promise<HealthReport> {
   const profileId = options.profileId ?? DEFAULT_PROFILE_ID;
@@ -71,20 +80,43 @@ export async function checkHealth(deps: HealthDeps, options: HealthOptions = {})
       return { name: 'exchange.time', ok: false, detail: `exchange unreachable: ${message(error)}` };
     }
   };
+  const key = async (): Promise<HealthCheck> => {
+    try {
+      const account = await deps.exchange.account();
+      const refusal = accountTradingRefusal(account);
+      if (refusal) return { name: 'exchange.key', ok: false, detail: refusal };
+      const risk = withdrawalRisk(account);
+      const facts = `canTrade ${account.canTrade ?? 'not reported'}, permissions [${(account.permissions ?? []).join(', ')}]`;
+      return { name: 'exchange.key', ok: true, detail: risk ? `${facts}; risk: ${risk}` : facts };
+    } catch (error) {
+      return { name: 'exchange.key', ok: false, detail: `the account read failed: ${message(error)}` };
+    }
+  };
   const tradable = async (): Promise<HealthCheck> => {
     try {
       const allowed = await deps.exchange.apiTradableSymbols();
-      const missing = symbols.filter((s) => !allowed.has(s));
+      const missing = firstNotApiTradable(symbols, allowed);
       return {
         name: 'exchange.symbols',
-        ok: missing.length === 0,
+        ok: missing === null,
         detail:
-          missing.length === 0
-            ? `${symbols.join(', ')} open to API trading`
-            : `${missing.join(', ')} not open to API trading (MEXC defaultSymbols)`,
+          missing === null
+            ? `${symbols.join(', ')} open to API trading for this key (MEXC selfSymbols)`
+            : notApiTradableMessage(missing, allowed),
       };
     } catch (error) {
       return { name: 'exchange.symbols', ok: false, detail: `could not read API-tradable symbols: ${message(error)}` };
+    }
+  };
+  const rules = async (): Promise<HealthCheck> => {
+    try {
+      const findings = checkProfileRules(profile, await deps.exchange.symbolRules(symbols));
+      const failed = findings.filter((f) => f.level === 'fail');
+      const warned = findings.filter((f) => f.level === 'warn');
+      const shown = failed.length > 0 ? failed : warned.length > 0 ? warned : findings;
+      return { name: 'exchange.rules', ok: failed.length === 0, detail: shown.map((f) => f.text).join('; ') };
+    } catch (error) {
+      return { name: 'exchange.rules', ok: false, detail: `could not read the exchange rules: ${message(error)}` };
     }
   };
   const ledger = async (): Promise<HealthCheck[]> => {
@@ -110,8 +142,8 @@ export async function checkHealth(deps: HealthDeps, options: HealthOptions = {})
     }
   };
 
-  const [t, s, l] = await Promise.all([time(), tradable(), ledger()]);
-  const checks = [t, s, ...l];
+  const [t, k, s, r, l] = await Promise.all([time(), key(), tradable(), rules(), ledger()]);
+  const checks = [t, k, s, r, ...l];
   const hard = checks.filter((c) => !c.ok && c.name !== 'runs.fresh');
   const status = hard.length > 0 ? 'down' : checks.every((c) => c.ok) ? 'ok' : 'degraded';
   return { status, profile: profile.id, checks };

@@ -24,6 +24,7 @@ export function countingExchange(inner: Exchange): CountingExchange {
     symbolRules: count((symbols) => inner.symbolRules(symbols)),
     apiTradableSymbols: count(() => inner.apiTradableSymbols()),
     balances: count(() => inner.balances()),
+    account: count(() => inner.account()),
     bookTop: count((symbol) => inner.bookTop(symbol)),
     depth: count((symbol, limit) => inner.depth(symbol, limit)),
     placeOrder: count((order) => inner.placeOrder(order)),

@@ -21,22 +21,24 @@ export function intentStatusOf(state: OrderState): IntentStatus {
 }
 
 /**
- * Exchange error codes that are a definite "no": the exchange answered and did not take the order
- * (or the adapter refused to send it). Anything else from placeOrder — an unknown outcome, a
- * transport failure, a malformed answer, an error that is not the exchange's at all — may hide an
- * accepted order, so its intent must stay queryable, never `rejected`.
+ * Error codes that are a definite "no": the exchange answered with a code that proves it did not
+ * take the order (the MEXC adapter's whitelist, ORDER_NOT_PLACED_CODES in exchange/mexc/error-map.ts),
+ * or the adapter refused to send it (local checks, a send deadline, a ban in force). Anything else
+ * from placeOrder — an unknown outcome, an unknown exchange code (`exchange.rejected`), a transport
+ * failure, a malformed answer, an error that is not the exchange's at all — may hide an accepted
+ * order, so its intent must stay queryable, never `rejected`.
  */
 const REFUSAL_CODES: ReadonlySet<string> = new Set([
   'exchange.auth',
   'exchange.rate_limited',
   'exchange.ip_banned',
   'exchange.insufficient_balance',
+  'exchange.oversold',
   'exchange.invalid_order',
   'exchange.bad_symbol',
   'exchange.trading_suspended',
   'exchange.clock_skew',
   'exchange.bad_request',
-  'exchange.rejected',
   'exchange.send_deadline_passed',
 ]);
 

@@ -75,10 +75,43 @@ describe('checkHealth', () => {
     expect(report.status).toBe('degraded');
     expect(report.checks.map((c) => [c.name, c.ok])).toEqual([
       ['exchange.time', true],
+      ['exchange.key', true],
       ['exchange.symbols', true],
+      ['exchange.rules', true],
       ['ledger.read', true],
       ['runs.fresh', false],
     ]);
+    expect(report.checks.find((c) => c.name === 'exchange.key')?.detail).toBe('canTrade true, permissions [SPOT]');
+    expect(report.checks.find((c) => c.name === 'exchange.rules')?.detail).toMatch(
+      /QRLUSDT \(profile qrl\): tick 0\.0001/,
+    );
+  });
+
+  it('is down when the key cannot trade or the profile cannot meet the rules; a withdrawal right is a risk, not down', async () => {
+    await fetch(`${sim.url}/__sim/key`, { method: 'POST', body: JSON.stringify({ canTrade: false }) });
+    try {
+      const report = await checkHealth(setup(), { profileId: 'qrl' });
+      expect(report.status).toBe('down');
+      expect(report.checks.find((c) => c.name === 'exchange.key')).toMatchObject({
+        ok: false,
+        detail: expect.stringMatching(/canTrade is false/),
+      });
+    } finally {
+      await fetch(`${sim.url}/__sim/key`, {
+        method: 'POST',
+        body: JSON.stringify({ canTrade: true, canWithdraw: true }),
+      });
+    }
+    const risky = await checkHealth(setup(), { profileId: 'qrl' });
+    expect(risky.checks.find((c) => c.name === 'exchange.key')).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/risk: .*remove the withdrawal permission/),
+    });
+    await fetch(`${sim.url}/__sim/key`, { method: 'POST', body: JSON.stringify({ canWithdraw: false }) });
+    const tiny = parseProfile('tiny', { maxOrderNotional: '0.5', minTradeNotional: '0.5' });
+    const rules = await checkHealth({ ...setup(), profiles: { tiny } }, { profileId: 'tiny' });
+    expect(rules.status).toBe('down');
+    expect(rules.checks.find((c) => c.name === 'exchange.rules')?.detail).toMatch(/no order can be placed/);
   });
 
   it('is ok after a recent run, and stale once it is older than the threshold', async () => {
@@ -107,7 +140,10 @@ describe('checkHealth', () => {
   it('is down when the profile trades a symbol the API may not trade, or the exchange clock is off', async () => {
     const symbols = await checkHealth(setup(), { profileId: 'noapi' });
     expect(symbols.status).toBe('down');
-    expect(symbols.checks.find((c) => c.name === 'exchange.symbols')).toMatchObject({ ok: false });
+    expect(symbols.checks.find((c) => c.name === 'exchange.symbols')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^NOAPIUSDT is not open to API trading for this API key \(MEXC selfSymbols/),
+    });
 
     const skewed = await checkHealth(setup({ now: () => new Date(Date.now() - 60_000) }), { profileId: 'qrl' });
     expect(skewed.status).toBe('down');

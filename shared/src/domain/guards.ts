@@ -1,13 +1,14 @@
 import Big from 'big.js';
 import { div } from './division';
 import { fmtAmount, fmtDuration } from './format';
-import type { Balance, BookTop, Depth, SymbolRules } from './market';
+import type { Balance, BookSide, BookTop, Depth, SymbolRules } from './market';
 import type { StrategyProfile } from './profile';
 import { orderTypeFor, type PlannedOrder } from './sizing';
 
 /** Guards run after sizing; each one says pass or block, always with the numbers it looked at. */
 export type GuardName =
   | 'cooldown'
+  | 'emptyBook'
   | 'spread'
   | 'priceBounds'
   | 'priceMove'
@@ -59,6 +60,25 @@ export function spreadBps(book: BookTop): Big | null {
   if (book.bidPrice.lte(0) || book.askPrice.lte(0) || book.askPrice.lt(book.bidPrice)) return null;
   const mid = div(book.bidPrice.plus(book.askPrice), TWO);
   return div(book.askPrice.minus(book.bidPrice), mid).times(BPS);
+}
+
+const EMPTY_SIDE: Record<BookSide, (symbol: string) => string> = {
+  ask: (symbol) => `no ask on ${symbol}: the book's sell side is empty`,
+  bid: (symbol) => `no bid on ${symbol}: the book's buy side is empty`,
+};
+
+/**
+ * A book side the exchange reported as empty (BookTop.emptySides): there is nothing to trade
+ * against on it and no price to value or size with, so nothing is planned until it is quoted again.
+ */
+export function emptyBookGuard(books: readonly BookTop[]): GuardVerdict {
+  const problems: string[] = [];
+  for (const book of books) {
+    for (const side of ['ask', 'bid'] as const) {
+      if (book.emptySides?.includes(side)) problems.push(EMPTY_SIDE[side](book.symbol));
+    }
+  }
+  return verdict('emptyBook', problems, 'every book is quoted on both sides');
 }
 
 /** An empty or crossed book blocks even when the spread limit is off: no price can be trusted. */

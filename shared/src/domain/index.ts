@@ -3,6 +3,7 @@ export {
   balanceGuard,
   cooldownGuard,
   depthGuard,
+  emptyBookGuard,
   type GuardName,
   type GuardVerdict,
   type PortfolioState,
@@ -13,8 +14,16 @@ export {
   turnoverGuard,
   utcDay,
 } from './guards';
+export {
+  accountTradingRefusal,
+  firstNotApiTradable,
+  notApiTradableMessage,
+  withdrawalRisk,
+} from './key-permissions';
 export type {
+  AccountInfo,
   Balance,
+  BookSide,
   BookTop,
   Depth,
   OrderSide,
@@ -46,6 +55,18 @@ export {
   valuationToJson,
 } from './plan-json';
 export {
+  DEFAULT_REFERENCE_POLICY,
+  nextPriceReference,
+  type PendingMove,
+  type PriceReference,
+  type PriceReferenceJson,
+  priceReferenceFromJson,
+  priceReferenceToJson,
+  type ReferenceDecision,
+  type ReferenceOutcome,
+  type ReferencePolicy,
+} from './price-reference';
+export {
   assertDisjointProfiles,
   DEFAULT_KNOBS,
   DEFAULT_PROFILE_ID,
@@ -68,6 +89,7 @@ export {
   roundPrice,
   ruleViolations,
 } from './rounding';
+export { checkProfileRules, profileSymbols, type RuleFinding } from './rules-check';
 export { type LegDrop, type LegPlan, orderTypeFor, type PlannedOrder, sizeOrders } from './sizing';
 export { decideTrigger, type TriggerDecision } from './trigger';
 export { bandFor, type Holding, midPrice, symbolOf, type Valuation, valuePortfolio } from './valuation';

@@ -32,12 +32,37 @@ export interface Balance {
   locked: Big;
 }
 
+/**
+ * What the account read says about the account and its API key besides balances (MEXC docs,
+ * "Account Information": canTrade, canWithdraw, canDeposit, accountType, permissions). null: the
+ * answer did not say.
+ */
+export interface AccountInfo {
+  balances: Balance[];
+  canTrade: boolean | null;
+  canWithdraw: boolean | null;
+  canDeposit: boolean | null;
+  /** e.g. ["SPOT"] */
+  permissions: readonly string[] | null;
+  accountType: string | null;
+}
+
+/** A side of the book: `bid` holds the buy orders, `ask` the sell orders. */
+export type BookSide = 'bid' | 'ask';
+
+/**
+ * Best bid and ask of one symbol. A side with no order at all (MEXC sends `""` for its quantity:
+ * docs, 24hr ticker example `"bidQty":"","askQty":""`) is listed in `emptySides`; its price and
+ * quantity are then 0, so code that only knows the prices still sees "no price" (≤ 0), as
+ * midPrice and the spread guard always treated it. Absent or empty: both sides are quoted.
+ */
 export interface BookTop {
   symbol: string;
   bidPrice: Big;
   bidQuantity: Big;
   askPrice: Big;
   askQuantity: Big;
+  emptySides?: readonly BookSide[];
 }
 
 export interface PriceLevel {

@@ -6,6 +6,7 @@ import {
   balanceGuard,
   cooldownGuard,
   depthGuard,
+  emptyBookGuard,
   type GuardName,
   type GuardVerdict,
   type PortfolioState,
@@ -91,7 +92,7 @@ export class PlanInputError extends AppError {
 }
 
 const ZERO = new Big(0);
-const MARKET_GUARDS: GuardName[] = ['spread', 'priceBounds', 'priceMove', 'tradingStatus'];
+const MARKET_GUARDS: GuardName[] = ['emptyBook', 'spread', 'priceBounds', 'priceMove', 'tradingStatus'];
 const ORDER_GUARDS: GuardName[] = ['balance', 'turnover', 'depth'];
 
 interface Market {
@@ -143,8 +144,11 @@ export function plan(snapshot: PlanSnapshot, profile: StrategyProfile, state: Po
   const { legs, orders } = sizeOrders({ valuation, decision, profile, books: snapshot.books, rules: snapshot.rules });
   const legSymbols = legs.map((l) => l.symbol);
 
+  // Listed only when it blocks: plans of books quoted on both sides stay what they were (golden master).
+  const emptyBook = emptyBookGuard(books);
   const guards: GuardVerdict[] = [
     cooldownGuard(profile, state, now),
+    ...(emptyBook.verdict === 'block' ? [emptyBook] : []),
     spreadGuard(profile, books),
     priceBoundsGuard(profile, mids),
     priceMoveGuard(profile, mids, snapshot.lastPrices),

@@ -9,8 +9,9 @@ import { logError, sendError } from './respond';
 import { httpStatus } from './status';
 
 /**
- * `GET /?deep=1` (authenticated like the other functions): exchange time and clock skew, API-tradable
- * symbols, a ledger read, and the age of the last finished run. Anything but `ok` is 503, so an uptime
+ * `GET /?deep=1` (authenticated like the other functions): exchange time and clock skew, what the key
+ * may do (canTrade, SPOT, withdrawal risk), this key's API-tradable symbols, the exchange rules against
+ * the profile, a ledger read, and the age of the last finished run. Anything but `ok` is 503, so an uptime
  * check on this URL pages someone when the scheduler, the exchange or Firestore stops working.
  */
 export function deepHealthHttp(deps: FunctionDeps, logger: Logger): HttpFunction {

@@ -1,5 +1,15 @@
 import type Big from 'big.js';
-import type { Balance, BookTop, Depth, OrderSide, OrderState, OrderType, SymbolRules, Trade } from '../domain/market';
+import type {
+  AccountInfo,
+  Balance,
+  BookTop,
+  Depth,
+  OrderSide,
+  OrderState,
+  OrderType,
+  SymbolRules,
+  Trade,
+} from '../domain/market';
 
 export interface NewOrder {
   symbol: string;
@@ -40,9 +50,20 @@ export interface Exchange {
   serverTime(): Promise<number>;
   /** trading rules per symbol; cached by the adapter */
   symbolRules(symbols: readonly string[]): Promise<Map<string, SymbolRules>>;
-  /** symbols open to API trading (MEXC defaultSymbols) */
-  apiTradableSymbols(): Promise<Set<string>>;
+  /**
+   * Symbols this API key may trade over the API. API tradability is per key (a pair can be in
+   * MEXC's public defaultSymbols and still answer 10007 "symbol not support api": mexc-api-sdk#112,
+   * JKorf/Mexc.Net#13, ccxt#26179), so the MEXC adapter reads the signed GET /api/v3/selfSymbols
+   * (docs "User API default symbol"), cached per instance. Check legs with firstNotApiTradable().
+   */
+  apiTradableSymbols(): Promise<ReadonlySet<string>>;
   balances(): Promise<Balance[]>;
+  /**
+   * The account read with what it says about the key (canTrade, canWithdraw, permissions) next to
+   * the balances: one request (MEXC GET /api/v3/account) for both, so a use case that reads
+   * balances can call this instead and check accountTradingRefusal() before planning.
+   */
+  account(): Promise<AccountInfo>;
   bookTop(symbol: string): Promise<BookTop>;
   depth(symbol: string, limit: number): Promise<Depth>;
   placeOrder(order: NewOrder): Promise<OrderState>;
@@ -50,5 +71,13 @@ export interface Exchange {
   /** null when the exchange does not know the order (after the adapter's short visibility retries) */
   queryOrder(ref: OrderRef): Promise<OrderState | null>;
   openOrders(symbol: string): Promise<OrderState[]>;
-  myTrades(symbol: string, options?: { orderId?: string; startTime?: number; limit?: number }): Promise<Trade[]>;
+  /**
+   * Every trade of the symbol in the window (startTime..endTime, ms; MEXC keeps one month), or of
+   * one order: the adapter pages until the window is covered and throws rather than return a
+   * partial list. `limit` is the page size asked for, not a cap on the result.
+   */
+  myTrades(
+    symbol: string,
+    options?: { orderId?: string; startTime?: number; endTime?: number; limit?: number },
+  ): Promise<Trade[]>;
 }

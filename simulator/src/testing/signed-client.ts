@@ -46,7 +46,13 @@ export function makeCaller(baseUrl: string, apiKey: string, apiSecret: string) {
       ...(options.body === undefined ? {} : { body: options.body }),
     });
     const text = await response.text();
-    return { status: response.status, body: text === '' ? undefined : JSON.parse(text), headers: response.headers };
+    // a WAF page (403) is HTML: handed back as text
+    const json = (response.headers.get('content-type') ?? '').includes('json');
+    return {
+      status: response.status,
+      body: text === '' ? undefined : json ? JSON.parse(text) : text,
+      headers: response.headers,
+    };
   };
 }
 

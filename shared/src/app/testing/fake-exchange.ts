@@ -1,5 +1,14 @@
 import Big from 'big.js';
-import type { Balance, BookTop, Depth, OrderState, SymbolRules, Trade } from '../../domain/market';
+import type {
+  AccountInfo,
+  Balance,
+  BookSide,
+  BookTop,
+  Depth,
+  OrderState,
+  SymbolRules,
+  Trade,
+} from '../../domain/market';
 import { qrlRules } from '../../domain/test-fixtures';
 import { AppError } from '../../errors/app-error';
 import type { Clock } from '../../ports/clock';
@@ -34,6 +43,8 @@ export class FakeExchange implements Exchange {
   readonly sent: NewOrder[] = [];
   bid = new Big('0.5');
   ask = new Big('0.501');
+  /** book sides reported empty, as the MEXC adapter maps MEXC's `""` quantities */
+  emptySides: BookSide[] = [];
   /** price a MARKET order fills at; defaults to the book side */
   marketFillPrice: Big | null = null;
   recvWindowMs = 5_000;
@@ -53,8 +64,20 @@ export class FakeExchange implements Exchange {
   async symbolRules(): Promise<Map<string, SymbolRules>> {
     return new Map([['QRLUSDT', QRL_RULES]]);
   }
-  async apiTradableSymbols(): Promise<Set<string>> {
-    return new Set(['QRLUSDT']);
+  /** what selfSymbols lists for this key */
+  apiTradable = new Set(['QRLUSDT']);
+  async apiTradableSymbols(): Promise<ReadonlySet<string>> {
+    return new Set(this.apiTradable);
+  }
+  /** what the account answer says about the key */
+  keyRights: Pick<AccountInfo, 'canTrade' | 'canWithdraw' | 'canDeposit' | 'permissions'> = {
+    canTrade: true,
+    canWithdraw: false,
+    canDeposit: false,
+    permissions: ['SPOT'],
+  };
+  async account(): Promise<AccountInfo> {
+    return { balances: await this.balances(), ...this.keyRights, accountType: 'SPOT' };
   }
   async balances(): Promise<Balance[]> {
     return Object.keys(this.free).map((asset) => ({
@@ -64,7 +87,15 @@ export class FakeExchange implements Exchange {
     }));
   }
   async bookTop(symbol: string): Promise<BookTop> {
-    return { symbol, bidPrice: this.bid, bidQuantity: new Big(1e7), askPrice: this.ask, askQuantity: new Big(1e7) };
+    const quoted = (side: BookSide) => !this.emptySides.includes(side);
+    return {
+      symbol,
+      bidPrice: quoted('bid') ? this.bid : new Big(0),
+      bidQuantity: quoted('bid') ? new Big(1e7) : new Big(0),
+      askPrice: quoted('ask') ? this.ask : new Big(0),
+      askQuantity: quoted('ask') ? new Big(1e7) : new Big(0),
+      ...(this.emptySides.length > 0 ? { emptySides: [...this.emptySides] } : {}),
+    };
   }
   async depth(symbol: string): Promise<Depth> {
     return {

@@ -1,5 +1,7 @@
 import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
 import Big from 'big.js';
+import { isOrderRefusal } from '../../app/order-outcome';
+import { accountTradingRefusal, firstNotApiTradable, withdrawalRisk } from '../../domain/key-permissions';
 import { createLogger } from '../../observability/logger';
 import type { NewOrder } from '../../ports/exchange';
 import { createMexcClient, type MexcClient, type MexcClientOptions } from './client';
@@ -163,10 +165,25 @@ describe('endpoints', () => {
     expect(await requestCount('GET /api/v3/exchangeInfo')).toBe(2);
   });
 
-  it('apiTradableSymbols reads defaultSymbols', async () => {
-    const symbols = await client().apiTradableSymbols();
+  it("apiTradableSymbols reads this key's selfSymbols (signed), cached; defaultSymbols stays available", async () => {
+    const c = client();
+    const symbols = await c.apiTradableSymbols();
     expect(symbols.has('QRLUSDT')).toBe(true);
     expect(symbols.has('NOAPIUSDT')).toBe(false);
+    await c.apiTradableSymbols();
+    expect(await requestCount('GET /api/v3/selfSymbols')).toBe(1);
+    expect((await c.defaultSymbols()).has('QRLUSDT')).toBe(true);
+  });
+
+  it("a pair in defaultSymbols but not in this key's selfSymbols: the check names it; an order gets 10007", async () => {
+    // mexc-api-sdk#112, JKorf/Mexc.Net#13, ccxt#26179: 10007 "symbol not support api" on listed pairs
+    await admin('POST', '/__sim/key', { selfSymbols: ['HALTUSDT'] });
+    const c = client();
+    expect((await c.defaultSymbols()).has('QRLUSDT')).toBe(true);
+    const tradable = await c.apiTradableSymbols();
+    expect(firstNotApiTradable(['QRLUSDT'], tradable)).toBe('QRLUSDT');
+    const e = await failure(c.placeOrder(limitOrder()));
+    expect(e).toMatchObject({ name: 'BadSymbolError', mexcCode: 10007 });
   });
 
   it('balances reads the account; a zeroed asset may be absent', async () => {
@@ -177,6 +194,26 @@ describe('endpoints', () => {
     await admin('POST', '/__sim/balances', { balances: { USDT: '0' } });
     const after = await c.balances();
     expect(after.find((b) => b.asset === 'USDT')?.free.toString() ?? '0').toBe('0');
+  });
+
+  it('account() is the same single request as balances(), with what the answer says about the key', async () => {
+    const c = client();
+    const account = await c.account();
+    expect(account).toMatchObject({ canTrade: true, canWithdraw: false, permissions: ['SPOT'], accountType: 'SPOT' });
+    expect(account.balances.find((b) => b.asset === 'QRL')?.free.toString()).toBe('1000');
+    expect(accountTradingRefusal(account)).toBeNull();
+    expect(await requestCount('GET /api/v3/account')).toBe(1);
+  });
+
+  it('a key without spot trading: the account answer says so before any order; the order itself gets 700007', async () => {
+    await admin('POST', '/__sim/key', { canTrade: false, canWithdraw: true });
+    const c = client();
+    const account = await c.account();
+    expect(accountTradingRefusal(account)).toMatch(/canTrade is false/);
+    expect(withdrawalRisk(account)).toMatch(/remove the withdrawal permission/);
+    const e = await failure(c.placeOrder(limitOrder()));
+    expect(e).toMatchObject({ name: 'ExchangeAuthError', mexcCode: 700007 });
+    expect(isOrderRefusal(e)).toBe(true);
   });
 
   it('bookTop, depth and lastPrice follow the simulated book', async () => {
@@ -194,6 +231,21 @@ describe('endpoints', () => {
       expect(depth.bids[i]?.price.lt(depth.bids[i - 1]?.price ?? 0)).toBe(true);
     const last = await c.lastPrice('QRLUSDT');
     expect(last.gt('0.5') && last.lt('0.7')).toBe(true);
+  });
+
+  it('an empty book side comes back as "no price on that side", not an error', async () => {
+    // the simulator sends "" for an empty side, as MEXC does (docs, 24hr ticker example: "askQty":"")
+    await admin('POST', '/__sim/price', { symbol: 'QRLUSDT', price: '0.6', emptySides: ['ask'] });
+    const top = await client().bookTop('QRLUSDT');
+    expect(top.emptySides).toEqual(['ask']);
+    expect(top.askPrice.toString()).toBe('0');
+    expect(top.askQuantity.toString()).toBe('0');
+    expect(top.bidPrice.gt(0)).toBe(true);
+    const raw = (await (await fetch(`${sim.url}/api/v3/ticker/bookTicker?symbol=QRLUSDT`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(raw).toMatchObject({ askPrice: '', askQty: '' });
   });
 
   it('IMMEDIATE_OR_CANCEL buy at the ask fills; the returned state and myTrades show the fill', async () => {
@@ -245,6 +297,30 @@ describe('endpoints', () => {
     const again = await c.cancelOrder({ symbol: 'QRLUSDT', clientOrderId: id });
     expect(again).toMatchObject({ orderId: placed.orderId, status: 'CANCELED' });
     expect(await c.openOrders('QRLUSDT')).toEqual([]);
+  });
+
+  it('cancel answers are thin (as MEXC sends them): the order is read back, so a partial fill is not lost', async () => {
+    await admin('POST', '/__sim/balances', { balances: { USDT: '100000' } });
+    await admin('POST', '/__sim/price', { symbol: 'QRLUSDT', price: '0.5', spreadBps: 20 });
+    const c = client();
+    const id = clientId('part');
+    const placed = await c.placeOrder({
+      symbol: 'QRLUSDT',
+      side: 'BUY',
+      type: 'LIMIT_MAKER',
+      quantity: new Big('60000'),
+      price: new Big('0.45'),
+      clientOrderId: id,
+    });
+    expect(placed.status).toBe('NEW');
+    // the book moves down through the resting buy: part of it fills as maker
+    await admin('POST', '/__sim/price', { symbol: 'QRLUSDT', price: '0.44', spreadBps: 20 });
+    const getsBefore = await requestCount('GET /api/v3/order');
+    const cancelled = await c.cancelOrder({ symbol: 'QRLUSDT', clientOrderId: id });
+    expect(cancelled.status).toBe('PARTIALLY_CANCELED');
+    expect(cancelled.executedQuantity.gt(0)).toBe(true);
+    expect(cancelled.executedQuantity.lt('60000')).toBe(true);
+    expect(await requestCount('GET /api/v3/order')).toBe(getsBefore + 1);
   });
 
   it('LIMIT rests and is cancelled by orderId', async () => {
@@ -364,6 +440,15 @@ describe('error classes', () => {
     expect(e).toMatchObject({ name: 'TradingSuspendedError', mexcCode: 30016 });
   });
 
+  it('OversoldError: 30005 "Oversold" (a simulator fault: MEXC sends it occasionally) is a refusal of its own', async () => {
+    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'oversold' });
+    const e = await failure(client().placeOrder(limitBuy({ side: 'SELL', price: new Big('0.9') })));
+    expect(e).toMatchObject({ name: 'OversoldError', code: 'exchange.oversold', mexcCode: 30005, retryable: false });
+    expect(e.message).toMatch(/free balance .* or the bid side cannot take it/);
+    expect(isOrderRefusal(e)).toBe(true);
+    expect(await simOrders()).toEqual([]);
+  });
+
   it('OrderNotFoundError: cancelling an order the exchange never saw', async () => {
     const e = await failure(client({ notFoundRetries: 1 }).cancelOrder({ symbol: 'QRLUSDT', clientOrderId: 'ghost' }));
     expect(e).toMatchObject({ name: 'OrderNotFoundError', mexcCode: -2011 });
@@ -374,13 +459,23 @@ describe('error classes', () => {
     expect(e).toMatchObject({ name: 'ExchangeRequestError', mexcCode: 700005 });
   });
 
-  it('ExchangeRejectedError: a code without a row (the simulator answers a reused client id with -2010)', async () => {
+  it('an unknown code on an order proves nothing: UnknownOutcomeError, and the lookup finds the order (-2010 for a reused client id)', async () => {
     const c = client();
     const top = await book(c);
     const order = limitBuy({ price: top.bidPrice.times('0.9').round(4, Big.roundDown) });
-    await c.placeOrder(order);
+    const first = await c.placeOrder(order);
     const e = await failure(c.placeOrder(order));
-    expect(e).toMatchObject({ name: 'ExchangeRejectedError', mexcCode: -2010 });
+    expect(e).toMatchObject({ name: 'UnknownOutcomeError', mexcCode: -2010, clientOrderId: order.clientOrderId });
+    expect(isOrderRefusal(e)).toBe(false);
+    expect(await c.queryOrder({ symbol: 'QRLUSDT', clientOrderId: order.clientOrderId })).toMatchObject({
+      orderId: first.orderId,
+    });
+  });
+
+  it('ExchangeRejectedError: a code without a row on a read', async () => {
+    await admin('POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: 'unknown_code', code: 99999 });
+    const e = await failure(client().balances());
+    expect(e).toMatchObject({ name: 'ExchangeRejectedError', mexcCode: 99999 });
   });
 
   it('ExchangeUnavailableError: a read that keeps getting 5xx, after its attempts with back-off', async () => {
@@ -435,6 +530,74 @@ describe('recovery paths', () => {
     expect(found).toMatchObject({ clientOrderId: order.clientOrderId, status: 'FILLED' });
     expect((await simOrders()).filter((o) => o.clientOrderId === order.clientOrderId)).toHaveLength(1);
     expect(await requestCount('POST /api/v3/order')).toBe(1);
+  });
+
+  it('an unknown code after the order was accepted → UnknownOutcomeError (not rejected), and the lookup finds it', async () => {
+    await admin('POST', '/__sim/faults', {
+      endpoint: 'POST /api/v3/order',
+      kind: 'unknown_code',
+      code: 12345,
+      accept: true,
+    });
+    const c = client();
+    const top = await book(c);
+    const id = clientId('ucode');
+    const e = await failure(
+      c.placeOrder({
+        symbol: 'QRLUSDT',
+        side: 'BUY',
+        type: 'LIMIT_MAKER',
+        quantity: new Big('10'),
+        price: top.bidPrice.times('0.9').round(4, Big.roundDown),
+        clientOrderId: id,
+      }),
+    );
+    expect(e).toMatchObject({ name: 'UnknownOutcomeError', mexcCode: 12345, clientOrderId: id });
+    expect(isOrderRefusal(e)).toBe(false);
+    expect(await c.queryOrder({ symbol: 'QRLUSDT', clientOrderId: id })).toMatchObject({ status: 'NEW' });
+  });
+
+  it('visibility lag longer than the read-back retries (ccxt#21614): OrderUnconfirmedError, no NEW assumed', async () => {
+    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'visibility_lag', delayMs: 400 });
+    const c = client({ notFoundRetries: 2 });
+    const top = await book(c);
+    const id = clientId('lag');
+    const e = await failure(
+      c.placeOrder({
+        symbol: 'QRLUSDT',
+        side: 'BUY',
+        type: 'IMMEDIATE_OR_CANCEL',
+        quantity: new Big('10'),
+        price: top.askPrice,
+        clientOrderId: id,
+      }),
+    );
+    expect(e).toMatchObject({ name: 'OrderUnconfirmedError', clientOrderId: id, orderId: expect.any(String) });
+    expect(isOrderRefusal(e)).toBe(false);
+    expect(await requestCount('POST /api/v3/order')).toBe(1);
+    // the IOC filled at once: assuming NEW with no fills would have been wrong
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(await c.queryOrder({ symbol: 'QRLUSDT', clientOrderId: id })).toMatchObject({ status: 'FILLED' });
+  });
+
+  it('visibility lag shorter than the read-back retries: the order as MEXC reports it', async () => {
+    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'visibility_lag', delayMs: 150 });
+    const c = client({
+      notFoundRetries: 3,
+      notFoundDelayMs: 100,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+    const top = await book(c);
+    const state = await c.placeOrder({
+      symbol: 'QRLUSDT',
+      side: 'BUY',
+      type: 'IMMEDIATE_OR_CANCEL',
+      quantity: new Big('10'),
+      price: top.askPrice,
+      clientOrderId: clientId('lag2'),
+    });
+    expect(state.status).toBe('FILLED');
+    expect(await requestCount('GET /api/v3/order')).toBeGreaterThan(1);
   });
 
   it('a response slower than the timeout on an accepted order is also UnknownOutcomeError', async () => {
@@ -506,6 +669,31 @@ describe('recovery paths', () => {
     expect(top.symbol).toBe('QRLUSDT');
     expect(sleeps).toEqual([1000]);
     expect(await requestCount('GET /api/v3/ticker/bookTicker')).toBe(2);
+  });
+
+  it('HTTP 403 is the WAF limit (docs general info): a read backs off and recovers', async () => {
+    await admin('POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: '403', count: 1 });
+    const c = client({ backoffBaseMs: 200, random: () => 1 });
+    await expect(c.balances()).resolves.toEqual(expect.any(Array));
+    expect(sleeps).toEqual([200]);
+    expect(await requestCount('GET /api/v3/account')).toBe(2);
+    expect(logLines.some((l) => l.includes('WAF limit'))).toBe(true);
+  });
+
+  it('WafLimitError after the attempts: retryable, says WAF and not "check the keys"', async () => {
+    await admin('POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: '403', count: 3 });
+    const e = await failure(client({ maxAttempts: 3 }).balances());
+    expect(e).toMatchObject({ name: 'WafLimitError', code: 'exchange.waf_limited', httpStatus: 403, retryable: true });
+    expect(e.message).toMatch(/web application firewall \(WAF\)/);
+    expect(e.message).not.toMatch(/MEXC_API_KEY|API_SECRET|permissions/);
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it('HTTP 403 on an order: unknown outcome (no code proves it was refused), never resent', async () => {
+    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: '403' });
+    const e = await failure(client().placeOrder(limitOrder()));
+    expect(e).toMatchObject({ name: 'UnknownOutcomeError', httpStatus: 403 });
+    expect(await requestCount('POST /api/v3/order')).toBe(1);
   });
 
   it('RateLimitError: a Retry-After too long to wait, and any 429 on an order', async () => {

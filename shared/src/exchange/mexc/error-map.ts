@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'auth'
   | 'rate_limited'
   | 'insufficient_balance'
+  | 'oversold'
   | 'invalid_order'
   | 'bad_symbol'
   | 'trading_suspended'
@@ -38,7 +39,10 @@ export const MEXC_ERROR_TABLE: ReadonlyMap<number, ErrorKind> = new Map<number, 
   // balances
   [10101, 'insufficient_balance'], // ref §4.1: "Insufficient balance" (DOC); ccxt InsufficientFunds
   [30004, 'insufficient_balance'], // ref §4.1 + vectors: "Insufficient position" = free balance short
-  [30005, 'insufficient_balance'], // ref §4.1 + vectors: "Oversold" (selling more than free)
+  // 30005 "Oversold" (DOC table; live body {"msg":"Oversold","code":30005}): ccxt exact → InvalidOrder, broad
+  // "Oversold" → InsufficientFunds (broad is checked first); seen on thin-book sells. Its own kind:
+  // docs/mexc-real-behaviour.md "30005 Oversold" has the reasoning.
+  [30005, 'oversold'],
   // order rules
   [30001, 'invalid_order'], // ref §4.1: "current transaction direction not allowed" (tradeSideType)
   [30002, 'invalid_order'], // ref §4.1 + vectors: "The minimum transaction volume cannot be less than:0.5USDT"
@@ -89,6 +93,40 @@ export const MEXC_ERROR_TABLE: ReadonlyMap<number, ErrorKind> = new Map<number, 
   [30026, 'bad_request'], // ref §4.1: "invalid order ids"
   [400, 'bad_request'], // ccxt: BadRequest ("The start time cannot be earlier than 90 days"); see below for "api key required"
 ]);
+
+/**
+ * POST /api/v3/order: the body codes that prove the order was NOT placed (issue #15). Each one is
+ * MEXC refusing the request while validating it — key, signature, timestamp, parameters, rules,
+ * balance, symbol or trading state — before anything reaches the matching engine (sources per code
+ * in MEXC_ERROR_TABLE above). Only these make an order intent `rejected`. Every other answer — a
+ * code not listed here (even one with a row above, such as 30088 whose meaning has no source, or
+ * 500/503 "busy"), an HTTP 4xx or 5xx without a body code (a 403 WAF page, a 404, a proxy's 429),
+ * a timeout, an unreadable body — may hide an accepted order: the adapter answers
+ * UnknownOutcomeError and the caller looks the order up by its client order id.
+ */
+export const ORDER_NOT_PLACED_CODES: ReadonlySet<number> = new Set([
+  // key, signature, IP whitelist, permissions: checked before the request is executed
+  400, 401, 402, 403, 406, 602, 10072, 700001, 700002, 700006, 700007,
+  // rate limits reported in the body (MEXC docs general info: the request is refused)
+  429, 510,
+  // timestamp outside recvWindow (MEXC docs "timing security": the server rejects the request)
+  700003,
+  // balance checks
+  10101, 30004, 30005,
+  // order rules: direction, min/max notional, price, order type, open-order cap, precision, id charset
+  30001, 30002, 30003, 30010, 30019, 30025, 30029, 30032, 30041, 30051, 30087, 10095, 10096, 10097, 10102, 700008,
+  // symbol unknown or closed to this key / the API (10007: ccxt#26179, mexc-api-sdk#112, JKorf/Mexc.Net#13)
+  10007, 30014, 30021, -1121, 30020, 70011,
+  // trading suspended for the symbol, side or account
+  26, 30000, 30016, 30018, 30027, 30028,
+  // malformed request
+  700004, 700005, 700013, 33333, 44444, -1128, 30026,
+]);
+
+/** True when MEXC's answer to POST /api/v3/order proves the order was not placed (see ORDER_NOT_PLACED_CODES). */
+export function provesOrderNotPlaced(code: number | null): boolean {
+  return code !== null && ORDER_NOT_PLACED_CODES.has(code);
+}
 
 /**
  * Body code 400 is overloaded, so its message decides: "api key required" (ref §4.1, DOC) is

@@ -101,6 +101,30 @@ export class RateLimitError extends ExchangeError {
   }
 }
 
+/**
+ * HTTP 403 without a body code: MEXC's web application firewall. "HTTP 403 return code is used
+ * when the WAF Limit (Web Application Firewall) has been violated" (MEXC docs, general info). A
+ * rate limit of another kind, not a key problem: back off and call less.
+ */
+export class WafLimitError extends ExchangeError {
+  readonly retryAfterMs: number | null;
+
+  constructor(input: ExchangeErrorInput & { retryAfterMs: number | null }) {
+    super(
+      'exchange.waf_limited',
+      input,
+      {
+        what: `MEXC's web application firewall (WAF) refused ${input.endpoint}: its WAF limit was exceeded`,
+        notDone: 'the request was not executed by the exchange',
+        todo: 'this is a request-rate limit at MEXC, not the API key: wait before the next run, make fewer calls per run and do not run several instances from one IP; ask MEXC support if it persists',
+      },
+      true,
+      { retryAfterMs: input.retryAfterMs },
+    );
+    this.retryAfterMs = input.retryAfterMs;
+  }
+}
+
 /** HTTP 418: the IP is banned for ignoring 429s. Every further call extends the ban, so this client stops. */
 export class IpBannedError extends ExchangeError {
   readonly retryAfterMs: number | null;
@@ -123,7 +147,7 @@ export class IpBannedError extends ExchangeError {
   }
 }
 
-/** Not enough free balance for the order (30004 / 30005 / 10101). */
+/** Not enough free balance for the order (30004 / 10101). */
 export class InsufficientBalanceError extends ExchangeError {
   constructor(input: ExchangeErrorInput) {
     super(
@@ -133,6 +157,27 @@ export class InsufficientBalanceError extends ExchangeError {
         what: `MEXC rejected the order for insufficient balance on ${input.endpoint}`,
         notDone: 'the order was not placed',
         todo: 're-read balances next run (another order or a withdrawal may hold funds); the plan is recomputed from fresh balances',
+      },
+      false,
+    );
+  }
+}
+
+/**
+ * 30005 "Oversold" (MEXC docs error table). Ambiguous by its sources: ccxt maps the code to
+ * InvalidOrder but matches the text "Oversold" to InsufficientFunds first; it is seen on sells into
+ * a thin book as well as on sells above the free balance. The order was refused either way
+ * (docs/mexc-real-behaviour.md, "30005 Oversold").
+ */
+export class OversoldError extends ExchangeError {
+  constructor(input: ExchangeErrorInput) {
+    super(
+      'exchange.oversold',
+      input,
+      {
+        what: `MEXC refused the sell as oversold on ${input.endpoint}`,
+        notDone: 'the order was not placed',
+        todo: 'MEXC does not say which limit it hit: either the free balance is below the sell (another order or a withdrawal holds it) or the bid side cannot take it (a thin book); the next run re-reads balances and the book, and a smaller or limit-priced sell may pass',
       },
       false,
     );
@@ -164,7 +209,7 @@ export class BadSymbolError extends ExchangeError {
       {
         what: `MEXC does not accept symbol ${input.symbol ?? '(see metadata)'} over the API on ${input.endpoint}`,
         notDone: 'nothing was traded on this symbol',
-        todo: 'check the symbol is in /api/v3/defaultSymbols and that the API key is allowed to trade it',
+        todo: 'check the symbol is in this key\'s /api/v3/selfSymbols (MEXC API management: the pairs a key may trade) and in /api/v3/defaultSymbols; MEXC also answers 10007 during "API maintenance" of a pair',
       },
       false,
       { symbol: input.symbol ?? null },
@@ -224,7 +269,8 @@ export class ExchangeUnavailableError extends ExchangeError {
 }
 
 /**
- * A request that creates an order got no usable answer (timeout, 5xx, connection drop): MEXC may
+ * A request that creates an order got no answer that proves it was refused (timeout, 5xx,
+ * connection drop, an error code outside ORDER_NOT_PLACED_CODES, a 4xx without a code): MEXC may
  * or may not have accepted it. Never resend it; query by client order id first.
  */
 export class UnknownOutcomeError extends ExchangeError {
@@ -235,7 +281,7 @@ export class UnknownOutcomeError extends ExchangeError {
       'exchange.unknown_outcome',
       input,
       {
-        what: `the order ${input.clientOrderId} on ${input.symbol} may or may not have been accepted: ${input.endpoint} got no usable answer`,
+        what: `the order ${input.clientOrderId} on ${input.symbol} may or may not have been accepted: ${input.endpoint} got no answer that proves it was refused`,
         notDone: 'the order was not resent',
         todo: `query the order by client order id ${input.clientOrderId} before anything else; never place it again blindly`,
       },
@@ -243,6 +289,55 @@ export class UnknownOutcomeError extends ExchangeError {
       { clientOrderId: input.clientOrderId, symbol: input.symbol },
     );
     this.clientOrderId = input.clientOrderId;
+  }
+}
+
+/**
+ * MEXC accepted the order (its answer named an orderId) but reading it back found nothing — MEXC
+ * answers -2013 "Order does not exist." "quite often" right after a successful create (ccxt#21614)
+ * — or the read-back failed. Its status and fills are unknown and nothing is assumed about them:
+ * an IOC may have filled completely. Not a refusal: the caller keeps the intent `unknown` and a
+ * later lookup by client order id settles it.
+ */
+export class OrderUnconfirmedError extends ExchangeError {
+  readonly clientOrderId: string;
+  readonly orderId: string;
+
+  constructor(input: ExchangeErrorInput & { clientOrderId: string; symbol: string; orderId: string }) {
+    super(
+      'exchange.order_unconfirmed',
+      input,
+      {
+        what: `MEXC accepted order ${input.clientOrderId} on ${input.symbol} (orderId ${input.orderId}), but ${input.endpoint} did not show it when read back`,
+        notDone: 'its status and fills were not assumed; the order was not resent',
+        todo: `look it up again by client order id ${input.clientOrderId} (the next run reconciles it); never place it again`,
+      },
+      false,
+      { clientOrderId: input.clientOrderId, symbol: input.symbol, orderId: input.orderId },
+    );
+    this.clientOrderId = input.clientOrderId;
+    this.orderId = input.orderId;
+  }
+}
+
+/**
+ * MEXC accepted a cancel, but the order could not be read back afterwards. The cancel answer is
+ * thin (no status, no executedQty: ccxt's live cancelOrder comment), so what the order ended as —
+ * cancelled with nothing filled, or partly filled first — is unknown and not assumed.
+ */
+export class CancelUnconfirmedError extends ExchangeError {
+  constructor(input: ExchangeErrorInput & { symbol: string; orderId: string }) {
+    super(
+      'exchange.cancel_unconfirmed',
+      input,
+      {
+        what: `MEXC accepted the cancel of order ${input.orderId} on ${input.symbol}, but ${input.endpoint} did not show the order when read back`,
+        notDone: 'its final status and fills were not assumed',
+        todo: `look the order up again (order id ${input.orderId}); the next run reconciles it`,
+      },
+      true,
+      { symbol: input.symbol, orderId: input.orderId },
+    );
   }
 }
 
@@ -263,6 +358,28 @@ export class SendDeadlinePassedError extends ExchangeError {
       },
       false,
       { clientOrderId: input.clientOrderId, lateMs: input.now - input.sendBy },
+    );
+  }
+}
+
+/**
+ * GET /api/v3/myTrades answers at most one page per request (MEXC docs "Account Trade List":
+ * limit default 100, max 100 in the current docs) and has no cursor besides the time window, so a
+ * window is split until every part comes back shorter than a page. This says it could not be done:
+ * the request budget ran out, or more than a page of trades share one millisecond.
+ */
+export class TradesIncompleteError extends ExchangeError {
+  constructor(input: ExchangeErrorInput & { symbol: string; startTime: number; endTime: number; reason: string }) {
+    super(
+      'exchange.trades_incomplete',
+      input,
+      {
+        what: `MEXC's trades of ${input.symbol} from ${new Date(input.startTime).toISOString()} to ${new Date(input.endTime).toISOString()} could not be read completely: ${input.reason}`,
+        notDone: 'no trades were returned: a partial list would under-count fills and fees',
+        todo: "retry on a later run; if it repeats, read the trades in MEXC's web export for that window and report the order ids",
+      },
+      true,
+      { symbol: input.symbol, startTime: input.startTime, endTime: input.endTime },
     );
   }
 }

@@ -1,7 +1,8 @@
 export { createMexcClient, type MexcClient, type MexcClientOptions } from './client';
-export { type ErrorKind, MEXC_ERROR_TABLE } from './error-map';
+export { type ErrorKind, MEXC_ERROR_TABLE, ORDER_NOT_PLACED_CODES, provesOrderNotPlaced } from './error-map';
 export {
   BadSymbolError,
+  CancelUnconfirmedError,
   ClockSkewError,
   ExchangeAuthError,
   ExchangeError,
@@ -13,10 +14,15 @@ export {
   InvalidOrderError,
   IpBannedError,
   OrderNotFoundError,
+  OrderUnconfirmedError,
+  OversoldError,
   RateLimitError,
   SendDeadlinePassedError,
+  TradesIncompleteError,
   TradingSuspendedError,
   UnknownOutcomeError,
+  WafLimitError,
 } from './errors';
 export { CLIENT_ORDER_ID } from './requests';
+export { type BucketSpec, MEXC_THROTTLE, type ThrottleLimits } from './throttle';
 export type { CallEvent, CallMetrics } from './transport';

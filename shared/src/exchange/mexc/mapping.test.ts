@@ -85,3 +85,41 @@ describe('response validation and mapping', () => {
     else expect(result).toEqual(row.expected);
   });
 });
+
+describe('an empty book side', () => {
+  const ticker = (over: Record<string, unknown>) =>
+    toBookTop(
+      parseResponse(
+        bookTickerSchema,
+        { symbol: 'QRLUSDT', bidPrice: '0.5', bidQty: '100', askPrice: '0.51', askQty: '200', ...over },
+        'GET /api/v3/ticker/bookTicker',
+      ),
+    );
+
+  // MEXC docs, 24hr ticker example: "bidQty":"","askQty":"" (reference §1, §5)
+  it('"" quantity → that side empty: price and quantity 0, named in emptySides', () => {
+    const top = ticker({ askQty: '' });
+    expect(plain(top)).toEqual({
+      symbol: 'QRLUSDT',
+      bidPrice: '0.5',
+      bidQuantity: '100',
+      askPrice: '0',
+      askQuantity: '0',
+      emptySides: ['ask'],
+    });
+  });
+
+  it('"" or null price, and a zero quantity, empty a side too; both sides can be empty', () => {
+    expect(ticker({ bidPrice: '', bidQty: '' }).emptySides).toEqual(['bid']);
+    expect(ticker({ bidPrice: null, bidQty: null, askPrice: null, askQty: null }).emptySides).toEqual(['bid', 'ask']);
+    expect(ticker({ bidQty: '0' }).emptySides).toEqual(['bid']);
+  });
+
+  it('a quoted book has no emptySides key at all', () => {
+    expect('emptySides' in ticker({})).toBe(false);
+  });
+
+  it('still refuses what is neither a decimal nor empty', () => {
+    expect(() => ticker({ askQty: 'n/a' })).toThrow(ExchangeResponseError);
+  });
+});

@@ -1,7 +1,9 @@
 import Big from 'big.js';
 import type * as v from 'valibot';
 import type {
+  AccountInfo,
   Balance,
+  BookSide,
   BookTop,
   Depth,
   OrderSide,
@@ -65,13 +67,45 @@ export function toBalances(body: v.InferOutput<typeof accountSchema>): Balance[]
   return body.balances.map((b) => ({ asset: b.asset, free: new Big(b.free), locked: new Big(b.locked) }));
 }
 
+/** The whole account answer: balances plus what it says about the key (null where it is silent). */
+export function toAccount(body: v.InferOutput<typeof accountSchema>): AccountInfo {
+  return {
+    balances: toBalances(body),
+    canTrade: body.canTrade ?? null,
+    canWithdraw: body.canWithdraw ?? null,
+    canDeposit: body.canDeposit ?? null,
+    permissions: body.permissions ?? null,
+    accountType: body.accountType ?? null,
+  };
+}
+
+const ZERO = new Big(0);
+
+/** One side, or null when MEXC says it is empty: `""`/null price or quantity, or nothing above 0. */
+function bookSide(price: string | null, quantity: string | null): { price: Big; quantity: Big } | null {
+  if (price === null || price === '' || quantity === null || quantity === '') return null;
+  const p = new Big(price);
+  const q = new Big(quantity);
+  return p.gt(0) && q.gt(0) ? { price: p, quantity: q } : null;
+}
+
+/**
+ * bookTicker → BookTop. An empty side (MEXC docs, 24hr ticker example: `"bidQty":""`) becomes
+ * price 0, quantity 0 and an entry in `emptySides`, never an exception: a thin book is a market
+ * state the plan skips on (guard emptyBook), not a failed run. A quantity of `""` empties the side
+ * even when a price is given, since nothing can be traded at that price.
+ */
 export function toBookTop(body: v.InferOutput<typeof bookTickerSchema>): BookTop {
+  const bid = bookSide(body.bidPrice, body.bidQty);
+  const ask = bookSide(body.askPrice, body.askQty);
+  const emptySides: BookSide[] = [...(bid ? [] : ['bid' as const]), ...(ask ? [] : ['ask' as const])];
   return {
     symbol: body.symbol,
-    bidPrice: new Big(body.bidPrice),
-    bidQuantity: new Big(body.bidQty),
-    askPrice: new Big(body.askPrice),
-    askQuantity: new Big(body.askQty),
+    bidPrice: bid?.price ?? ZERO,
+    bidQuantity: bid?.quantity ?? ZERO,
+    askPrice: ask?.price ?? ZERO,
+    askQuantity: ask?.quantity ?? ZERO,
+    ...(emptySides.length > 0 ? { emptySides } : {}),
   };
 }
 

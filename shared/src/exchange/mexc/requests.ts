@@ -85,11 +85,12 @@ export function openOrdersCall(symbol: string): Call {
 
 export function myTradesCall(
   symbol: string,
-  options: { orderId?: string; startTime?: number; limit?: number } = {},
+  options: { orderId?: string; startTime?: number; endTime?: number; limit?: number } = {},
 ): Call {
   const params: Param[] = [['symbol', symbol]];
   if (options.orderId !== undefined) params.push(['orderId', options.orderId]);
   if (options.startTime !== undefined) params.push(['startTime', String(options.startTime)]);
+  if (options.endTime !== undefined) params.push(['endTime', String(options.endTime)]);
   if (options.limit !== undefined) params.push(['limit', String(options.limit)]);
   return { method: 'GET', path: '/api/v3/myTrades', params, signed: true, kind: 'read' };
 }
@@ -129,6 +130,16 @@ export function exchangeInfoCall(symbols: readonly string[]): Call {
   return { method: 'GET', path: '/api/v3/exchangeInfo', params, signed: false, kind: 'read' };
 }
 
+/** Signed: the symbols this key may trade over the API (docs "User API default symbol", weight 1). */
+export const selfSymbolsCall: Call = {
+  method: 'GET',
+  path: '/api/v3/selfSymbols',
+  params: [],
+  signed: true,
+  kind: 'read',
+};
+
+/** Public: the symbols open to API trading at all; a key may be limited to fewer (selfSymbols). */
 export const defaultSymbolsCall: Call = {
   method: 'GET',
   path: '/api/v3/defaultSymbols',

@@ -55,7 +55,10 @@ export type SymbolInfo = v.InferOutput<typeof symbolInfoSchema>;
 
 export const exchangeInfoSchema = v.object({ symbols: v.array(symbolInfoSchema) });
 
-/** `{"code":200,"data":[...]}` in practice (ref §4); a bare array is accepted too. */
+/**
+ * defaultSymbols and selfSymbols: `{"code":200,"data":[...],"msg":null}` (ref §4; MEXC docs "API
+ * default symbol" and "User API default symbol" show the same envelope); a bare array is accepted too.
+ */
 export const defaultSymbolsSchema = v.union([
   v.pipe(
     v.object({ data: v.array(text) }),
@@ -64,12 +67,18 @@ export const defaultSymbolsSchema = v.union([
   v.array(text),
 ]);
 
+/**
+ * A book side's price or quantity: `""` (or null) when the side is empty. MEXC docs, 24hr ticker
+ * example: `"bidQty":"","askQty":""`; reference §1 lists bidQty/askQty "" among the nullable fields.
+ */
+const bookField = v.union([decimal, v.literal(''), v.null()], 'must be a decimal string or "" for an empty side');
+
 export const bookTickerSchema = v.object({
   symbol: text,
-  bidPrice: decimal,
-  bidQty: decimal,
-  askPrice: decimal,
-  askQty: decimal,
+  bidPrice: bookField,
+  bidQty: bookField,
+  askPrice: bookField,
+  askQty: bookField,
 });
 
 const level = v.tuple([decimal, decimal]);
@@ -77,7 +86,17 @@ export const depthSchema = v.object({ bids: v.array(level), asks: v.array(level)
 
 export const tickerPriceSchema = v.object({ symbol: text, price: decimal });
 
+/**
+ * GET /api/v3/account (MEXC docs "Account Information"; captured: docs example and ccxt's
+ * fetchBalance comment). The flags and permissions say what the key may do (issue #15 item 10);
+ * they are optional so an answer without them still yields balances.
+ */
 export const accountSchema = v.object({
+  canTrade: v.nullish(v.boolean()),
+  canWithdraw: v.nullish(v.boolean()),
+  canDeposit: v.nullish(v.boolean()),
+  accountType: v.nullish(text),
+  permissions: v.nullish(v.array(text)),
   balances: v.array(v.object({ asset: text, free: decimal, locked: decimal })),
 });
 

@@ -2,8 +2,17 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Big from 'big.js';
 import ky, { isHTTPError } from 'ky';
+import { isOrderRefusal } from '../../app/order-outcome';
 import { createMexcClient, type MexcClientOptions } from './client';
-import { ExchangeError, IpBannedError, RateLimitError, SendDeadlinePassedError, UnknownOutcomeError } from './errors';
+import {
+  CancelUnconfirmedError,
+  ExchangeError,
+  IpBannedError,
+  OrderUnconfirmedError,
+  RateLimitError,
+  SendDeadlinePassedError,
+  UnknownOutcomeError,
+} from './errors';
 import errorCases from './fixtures/error-cases.json';
 import vectors from './fixtures/mexc-vectors.json';
 import { sanitizedCause } from './redact';
@@ -90,6 +99,8 @@ function client(options: MexcClientOptions = {}) {
       random: () => 0.5,
       timeoutMs: 2_000,
       notFoundDelayMs: 0,
+      // a scripted server, not MEXC: the client-side limits (throttle.test.ts) would only slow this down
+      rateLimits: false,
       ...options,
     },
   );
@@ -143,8 +154,11 @@ function expectNoSecrets(error: unknown) {
 describe('what goes on the wire', () => {
   it('sends the vector bytes: params in the query, empty body, key and content type headers', async () => {
     const v = vectors.signatures.find((s) => s.id === 'qrl_limit_buy_with_client_id');
-    fallback = { status: 200, body: { symbol: 'QRLUSDT', orderId: 'C02__1', orderListId: -1, transactTime: NOW } };
-    await client({ confirmPlacedOrders: false }).placeOrder(order);
+    script = [
+      { status: 200, body: { symbol: 'QRLUSDT', orderId: 'C02__1', orderListId: -1, transactTime: NOW } },
+      { status: 200, body: orderBody },
+    ];
+    await client().placeOrder(order);
     const post = received.find((r) => r.method === 'POST');
     expect(post?.url).toBe(`/api/v3/order?${v?.totalParams}&signature=${v?.signature}`);
     expect(post?.body).toBe('');
@@ -302,6 +316,108 @@ describe('query by client order id', () => {
       client({ notFoundRetries: 2 }).queryOrder({ symbol: 'QRLUSDT', clientOrderId: 'nope' }),
     ).resolves.toBeNull();
     expect(received.filter((r) => r.url.startsWith('/api/v3/order'))).toHaveLength(3);
+  });
+});
+
+describe('an accepted order that cannot be read back (issue #15 item 3)', () => {
+  const accepted = { status: 200, body: { symbol: 'QRLUSDT', orderId: 'C02__7', orderListId: -1, transactTime: NOW } };
+  const notFound = { status: 400, body: { msg: 'Order does not exist.', code: -2013, _extend: null } };
+
+  it('-2013 after every retry (ccxt#21614): OrderUnconfirmedError, never an assumed NEW without fills', async () => {
+    script = [accepted];
+    fallback = notFound;
+    const error = await client({ notFoundRetries: 2 })
+      .placeOrder(order)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OrderUnconfirmedError);
+    expect(error).toMatchObject({
+      code: 'exchange.order_unconfirmed',
+      orderId: 'C02__7',
+      clientOrderId: order.clientOrderId,
+    });
+    expect(isOrderRefusal(error)).toBe(false);
+    expect(received.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(received.filter((r) => r.method === 'GET' && r.url.startsWith('/api/v3/order'))).toHaveLength(3);
+    expectNoSecrets(error);
+  });
+
+  it('a read-back that fails: OrderUnconfirmedError with the failure as its cause', async () => {
+    script = [accepted, { status: 400, body: { code: 700002, msg: 'Signature for this request is not valid.' } }];
+    const error = await client()
+      .placeOrder(order)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OrderUnconfirmedError);
+    expect((error as Error).cause).toMatchObject({ name: 'ExchangeAuthError' });
+  });
+
+  it('found on a retry: the order as MEXC reports it', async () => {
+    script = [
+      accepted,
+      notFound,
+      {
+        status: 200,
+        body: {
+          ...orderBody,
+          orderId: 'C02__7',
+          status: 'FILLED',
+          executedQty: '250.5',
+          cummulativeQuoteQty: '103.28',
+        },
+      },
+    ];
+    const state = await client().placeOrder(order);
+    expect(state).toMatchObject({ orderId: 'C02__7', status: 'FILLED' });
+  });
+});
+
+describe('cancel: MEXC answers thin, the order is read back (issue #15 item 8)', () => {
+  const thin = {
+    status: 200,
+    body: { symbol: 'QRLUSDT', orderId: 'C02__1', price: '0.4123', origQty: '250.5', type: 'LIMIT', side: 'BUY' },
+  };
+  const ref = { symbol: 'QRLUSDT', clientOrderId: order.clientOrderId };
+
+  it('thin answer → GET /api/v3/order by orderId → what the order is now', async () => {
+    script = [
+      thin,
+      {
+        status: 200,
+        body: { ...orderBody, status: 'PARTIALLY_CANCELED', executedQty: '100', cummulativeQuoteQty: '41.23' },
+      },
+    ];
+    const state = await client().cancelOrder(ref);
+    expect(state).toMatchObject({ status: 'PARTIALLY_CANCELED' });
+    expect(state.executedQuantity.toString()).toBe('100');
+    const get = received.find((r) => r.method === 'GET' && r.url.startsWith('/api/v3/order'));
+    expect(new URL(`http://x${get?.url}`).searchParams.get('orderId')).toBe('C02__1');
+  });
+
+  it('thin answer and no read-back: CancelUnconfirmedError, nothing assumed', async () => {
+    script = [thin];
+    fallback = { status: 400, body: { code: -2013, msg: 'Order does not exist.' } };
+    const error = await client({ notFoundRetries: 1 })
+      .cancelOrder(ref)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelUnconfirmedError);
+    expect(error).toMatchObject({ code: 'exchange.cancel_unconfirmed', retryable: true });
+  });
+
+  it("the docs' full answer is used when the read-back fails", async () => {
+    script = [
+      {
+        status: 200,
+        body: {
+          ...thin.body,
+          status: 'CANCELED',
+          executedQty: '0',
+          cummulativeQuoteQty: '0',
+          origClientOrderId: order.clientOrderId,
+        },
+      },
+    ];
+    fallback = { status: 503, body: 'busy' };
+    const state = await client({ maxAttempts: 1 }).cancelOrder(ref);
+    expect(state).toMatchObject({ status: 'CANCELED', clientOrderId: order.clientOrderId });
   });
 });
 

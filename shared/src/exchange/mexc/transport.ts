@@ -1,7 +1,7 @@
 import ky, { isHTTPError, isTimeoutError, type KyInstance } from 'ky';
 import * as v from 'valibot';
 import type { Logger } from '../../observability/logger';
-import { type ErrorKind, kindOfMexcCode } from './error-map';
+import { type ErrorKind, kindOfMexcCode, provesOrderNotPlaced } from './error-map';
 import {
   BadSymbolError,
   ClockSkewError,
@@ -15,14 +15,17 @@ import {
   InvalidOrderError,
   IpBannedError,
   OrderNotFoundError,
+  OversoldError,
   RateLimitError,
   SendDeadlinePassedError,
   TradingSuspendedError,
   UnknownOutcomeError,
+  WafLimitError,
 } from './errors';
 import { redact, sanitizedCause } from './redact';
 import { errorBodySchema, parseResponse, serverTimeSchema } from './schemas';
 import { type Param, signQuery, toQueryString } from './signing';
+import type { Throttle } from './throttle';
 
 /**
  * One place that talks HTTP to MEXC. It signs, keeps the server-time offset, classifies every
@@ -32,7 +35,9 @@ import { type Param, signQuery, toQueryString } from './signing';
  * - order placement is sent once: a timeout, dropped connection or 5xx is UnknownOutcomeError;
  * - 700003 (timestamp outside recvWindow) re-reads the server time and repeats the request once,
  *   for every kind: MEXC rejected it before doing anything;
- * - 418 (IP banned) stops this client: nothing is sent until the ban has passed.
+ * - 418 (IP banned) stops this client: nothing is sent until the ban has passed;
+ * - 403 without a body code is MEXC's WAF limit: reads back off as for a rate limit;
+ * - every request first waits for its token buckets (throttle.ts), within MEXC's real limits.
  */
 export type CallKind = 'read' | 'cancel' | 'order';
 
@@ -81,6 +86,8 @@ export interface TransportOptions {
   random: () => number;
   logger: Logger;
   onCall?: ((event: CallEvent) => void) | undefined;
+  /** client-side rate limiting per class of request (throttle.ts); null sends at once */
+  throttle?: Throttle | null;
 }
 
 type Failure =
@@ -155,7 +162,13 @@ export class MexcTransport {
       if (outcome.ok) return outcome.data;
       const failure = outcome.failure;
 
-      if (failure.kind === 'http' && failure.status === 418) throw this.ban(endpoint, failure);
+      if (failure.kind === 'http' && failure.status === 418) {
+        const ban = this.ban(endpoint, failure);
+        // a ban page carries no code that proves an order was refused: its outcome is unknown
+        if (call.kind === 'order' && !provesOrderNotPlaced(failure.code))
+          throw this.unknownOutcome(call, endpoint, failure, ban);
+        throw ban;
+      }
 
       if (failure.kind === 'http' && failure.code === 700003) {
         if (!clockRetried && call.signed) {
@@ -183,6 +196,9 @@ export class MexcTransport {
   }
 
   private async once(call: Call, endpoint: string, attempt: number): Promise<Outcome> {
+    // before the send deadline check below: an order held back past its sendBy is not sent
+    const waitedMs = (await this.options.throttle?.acquire(endpoint)) ?? 0;
+    if (waitedMs > 0) this.options.logger.debug('mexc.throttled', { endpoint, waitedMs });
     const headers: Record<string, string> = {};
     let query = toQueryString(call.params);
     if (call.signed) {
@@ -294,6 +310,7 @@ export class MexcTransport {
     if (failure.kind === 'body') return { reason: 'unreadable body', retryAfterMs: null };
     if (failure.status === 429 || (failure.code !== null && kindOfMexcCode(failure.code) === 'rate_limited'))
       return { reason: 'rate limited', retryAfterMs: failure.retryAfterMs };
+    if (isWafLimit(failure)) return { reason: 'WAF limit (HTTP 403)', retryAfterMs: failure.retryAfterMs };
     if (failure.status >= 500) return { reason: `HTTP ${failure.status}`, retryAfterMs: failure.retryAfterMs };
     if (failure.code !== null && kindOfMexcCode(failure.code) === 'unavailable')
       return { reason: `code ${failure.code}`, retryAfterMs: failure.retryAfterMs };
@@ -314,18 +331,21 @@ export class MexcTransport {
     return { endpoint, mexcMessage: failure.problem };
   }
 
+  /**
+   * Only a body code that proves the order was refused (ORDER_NOT_PLACED_CODES: key, signature,
+   * timestamp, parameter, rule, balance or symbol checks) is a rejection. Everything else may hide an
+   * accepted order (ref §3, §9.11: 5xx says nothing; issue #15: neither does an unknown code nor a
+   * 4xx without a code): UnknownOutcomeError, and the caller queries by client order id.
+   */
   private orderFailure(call: Call, endpoint: string, failure: Failure): ExchangeError {
+    if (failure.kind === 'http' && provesOrderNotPlaced(failure.code)) return this.classify(endpoint, failure, 1);
+    return this.unknownOutcome(call, endpoint, failure);
+  }
+
+  private unknownOutcome(call: Call, endpoint: string, failure: Failure, cause?: unknown): UnknownOutcomeError {
     const order = call.order ?? { symbol: '?', clientOrderId: '?' };
-    // 5xx and MEXC's "internal error / busy / gateway timeout" codes say nothing about whether the
-    // order was taken (ref §3, §9.11); a business code such as 30004 is a definite rejection.
-    const codeKind = failure.kind === 'http' && failure.code !== null ? kindOfMexcCode(failure.code) : undefined;
-    const ambiguous =
-      failure.kind === 'transport' ||
-      failure.kind === 'body' ||
-      codeKind === 'unavailable' ||
-      (failure.kind === 'http' && failure.status >= 500 && codeKind === undefined);
-    if (ambiguous) return new UnknownOutcomeError({ ...this.input(endpoint, failure), ...order });
-    return this.classify(endpoint, failure, 1);
+    const input = this.input(endpoint, failure);
+    return new UnknownOutcomeError({ ...input, ...order, ...(cause === undefined ? {} : { cause }) });
   }
 
   /** The final error for a failure that is not retried (any more). */
@@ -333,11 +353,12 @@ export class MexcTransport {
     const input = this.input(endpoint, failure);
     if (failure.kind !== 'http') return new ExchangeUnavailableError({ ...input, attempts });
     if (failure.status === 429) return new RateLimitError({ ...input, retryAfterMs: failure.retryAfterMs });
+    if (isWafLimit(failure)) return new WafLimitError({ ...input, retryAfterMs: failure.retryAfterMs });
     const kind: ErrorKind | undefined =
       failure.code !== null ? kindOfMexcCode(failure.code, failure.message) : undefined;
     if (kind) return errorOfKind(kind, input, failure.retryAfterMs, attempts, this.offsetMs);
     if (failure.status >= 500) return new ExchangeUnavailableError({ ...input, attempts });
-    if (failure.status === 401 || failure.status === 403) return new ExchangeAuthError(input);
+    if (failure.status === 401) return new ExchangeAuthError(input);
     return new ExchangeRejectedError(input);
   }
 }
@@ -356,6 +377,8 @@ function errorOfKind(
       return new RateLimitError({ ...input, retryAfterMs });
     case 'insufficient_balance':
       return new InsufficientBalanceError(input);
+    case 'oversold':
+      return new OversoldError(input);
     case 'invalid_order':
       return new InvalidOrderError(input);
     case 'bad_symbol':
@@ -371,6 +394,15 @@ function errorOfKind(
     case 'bad_request':
       return new ExchangeRequestError(input);
   }
+}
+
+/**
+ * HTTP 403 without a body code is MEXC's WAF limit: "HTTP 403 return code is used when the WAF
+ * Limit (Web Application Firewall) has been violated" (MEXC docs, general info; ref §3). A 403 that
+ * carries a body code is judged by the code (e.g. 403 "Access Denied", a key permission).
+ */
+function isWafLimit(failure: Extract<Failure, { kind: 'http' }>): boolean {
+  return failure.status === 403 && failure.code === null;
 }
 
 /** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3). */
