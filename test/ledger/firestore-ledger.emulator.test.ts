@@ -81,7 +81,7 @@ describe('Firestore ledger documents as the console shows them', () => {
           fees: { QRL: '0.0000000001' },
         },
       ],
-      account: { prices: { QRLUSDT: new Big('0.4') } },
+      account: { priceReference: { QRLUSDT: { price: '0.4', at: clock.now(), move: null } } },
     });
     expect(finished).toMatchObject({ outcome: 'finished', lockReleased: true });
     // the account was new, so openRun also looked for v1 portfolios and created it: 3 + start + finish
@@ -143,11 +143,11 @@ describe('Firestore ledger documents as the console shows them', () => {
       lock: null,
       openIntents: {},
       turnover: { day: '2031-06-01', notional: '0.00000004' },
-      lastPrices: { QRLUSDT: '0.4' },
+      priceReference: { QRLUSDT: { price: '0.4', move: null } },
       carriedOver: [],
     });
     expect(account.lastRebalanceAt).toEqual(Timestamp.fromDate(clock.now()));
-    expect(account.lastPricesAt).toBeInstanceOf(Timestamp);
+    expect((account.priceReference as Record<string, Record<string, unknown>>).QRLUSDT?.at).toBeInstanceOf(Timestamp);
     expect((account.profiles as Record<string, Record<string, unknown>>)[profileId]).toEqual({
       lastRunId: runId,
       lastRunStatus: 'completed',

@@ -66,7 +66,7 @@ describe('memory ledger documents', () => {
       intents: [
         { clientOrderId: 'raw0', status: 'filled', executedQuantity: new Big('2'), executedQuote: new Big('1.0') },
       ],
-      account: { prices: { QRLUSDT: new Big('0.50') } },
+      account: { priceReference: { QRLUSDT: { price: '0.5', at: clock.now(), move: null } } },
     });
     docs = own.dump();
     expect(docs.get('runs/run-raw-1')).toMatchObject({ status: 'completed', value: '12.3' });
@@ -74,7 +74,7 @@ describe('memory ledger documents', () => {
       lock: null,
       openIntents: {},
       turnover: { day: '2031-01-02', notional: '1' },
-      lastPrices: { QRLUSDT: '0.5' },
+      priceReference: { QRLUSDT: { price: '0.5', at: clock.now(), move: null } },
     });
     expect([...docs.keys()].sort()).toEqual(['accounts/acct-1', 'runs/run-raw-1', 'runs/run-raw-1/orders/raw0']);
   });

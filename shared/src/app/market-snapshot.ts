@@ -1,5 +1,5 @@
 import type Big from 'big.js';
-import type { Balance, BookTop, Depth, SymbolRules } from '../domain/market';
+import type { AccountInfo, Balance, BookTop, Depth, SymbolRules } from '../domain/market';
 import type { PlanSnapshot } from '../domain/plan';
 import type { StrategyProfile } from '../domain/profile';
 import { midPrice, symbolOf } from '../domain/valuation';
@@ -17,6 +17,8 @@ export interface MarketSnapshot {
   mids: Map<string, Big>;
   /** asset → mid price in the quote (the quote itself is absent) */
   assetPrices: Map<string, Big>;
+  /** what the key may do (read with the balances, and the key's API-tradable symbols), when asked for */
+  key?: { account: AccountInfo; tradable: ReadonlySet<string> };
 }
 
 export function symbolsOf(profile: StrategyProfile): string[] {
@@ -34,11 +36,14 @@ export function needsDepth(profile: StrategyProfile): boolean {
 export async function fetchMarket(
   exchange: Exchange,
   profile: StrategyProfile,
-  options: { depth: boolean },
+  options: { depth: boolean; key?: boolean },
 ): Promise<MarketSnapshot> {
   const symbols = symbolsOf(profile);
-  const [balances, books, rules, depth] = await Promise.all([
-    exchange.balances(),
+  // the key's facts cost no extra wait: the account answer carries the balances too, and the
+  // key's symbols are cached per instance and read alongside
+  const [held, tradable, books, rules, depth] = await Promise.all([
+    options.key ? exchange.account() : exchange.balances(),
+    options.key ? exchange.apiTradableSymbols() : Promise.resolve(null),
     Promise.all(symbols.map((s) => exchange.bookTop(s))),
     exchange.symbolRules(symbols),
     options.depth ? Promise.all(symbols.map((s) => exchange.depth(s, DEPTH_LEVELS))) : Promise.resolve(undefined),
@@ -50,6 +55,8 @@ export async function fetchMarket(
     const mid = mids.get(symbolOf(asset, profile.quote));
     if (asset !== profile.quote && mid) assetPrices.set(asset, mid);
   }
+  const account = Array.isArray(held) ? null : held;
+  const balances = Array.isArray(held) ? held : held.balances;
   return {
     balances,
     books: bookMap,
@@ -57,6 +64,7 @@ export async function fetchMarket(
     ...(depth ? { depth: new Map(depth.map((d) => [d.symbol, d])) } : {}),
     mids,
     assetPrices,
+    ...(account && tradable ? { key: { account, tradable } } : {}),
   };
 }
 

@@ -431,7 +431,7 @@ describe('rebalanceOnce: dry runs, fills, fees and the report', () => {
     const portfolio = await d.ledger.readAccount(accountOf(p));
     expect(portfolio.lastRebalanceAt).toBeNull();
     expect(portfolio.lock).toBeNull();
-    expect(portfolio.lastPrices).not.toBeNull();
+    expect(portfolio.priceReference.QRLUSDT).toBeDefined();
 
     // LIVE_TRADING off makes a live request a dry run too
     const off = await rebalanceOnce(input(p, uniqueId('off')), deps(p, { liveTrading: false }));
@@ -531,7 +531,7 @@ describe('rebalanceOnce: dry runs, fills, fees and the report', () => {
     expect(report.message).toMatch(/\d/);
     const portfolio = await d.ledger.readAccount(accountOf(p));
     expect(portfolio.lastRebalanceAt).toBeNull();
-    expect(portfolio.lastPrices?.QRLUSDT).toBeDefined();
+    expect(portfolio.priceReference.QRLUSDT?.price).toBeDefined();
     expect(portfolio.profiles[p.id]?.lastRunStatus).toBe('skipped');
   });
 });

@@ -275,29 +275,48 @@ describe('rebalanceOnce: dry runs and guards', () => {
 });
 
 describe('rebalanceOnce: the price-move reference', () => {
-  it('regression: a run blocked by guard:priceMove keeps the old reference price, so the next run is blocked too', async () => {
+  it('regression: a move that holds becomes the new reference; until then each blocked run says what unblocks it', async () => {
     const { clock, exchange, ledger } = world();
     const knobs = { maxPriceMoveBps: 500 };
     exchange.free = { QRL: new Big(1000), USDT: new Big(500) }; // balanced at 0.5: a hold that records 0.5
     const first = await rebalanceOnce(runInput('job-run-0001'), testDeps(exchange, ledger(), clock, { knobs }));
     expect(first.status).toBe('skipped');
-    const reference = (await ledger().readAccount('acct-test')).lastPrices;
+    const reference = (await ledger().readAccount('acct-test')).priceReference.QRLUSDT?.price;
+    expect(reference).toBe('0.5005');
     exchange.bid = new Big('0.8');
     exchange.ask = new Big('0.8001');
-    clock.advance(15 * 60_000);
-    const moved = await rebalanceOnce(
-      runInput('job-run-0002'),
-      testDeps(exchange, ledger(), clock, { knobs, owner: 'o2' }),
+    const blocked: string[] = [];
+    for (const n of [2, 3]) {
+      clock.advance(15 * 60_000);
+      const moved = await rebalanceOnce(
+        runInput(`job-run-000${n}`),
+        testDeps(exchange, ledger(), clock, { knobs, owner: `o${n}` }),
+      );
+      expect(moved).toMatchObject({ status: 'skipped', reason: 'guard:priceMove' });
+      blocked.push(moved.message);
+      // the reference stays where it was while the move is counted
+      expect((await ledger().readAccount('acct-test')).priceReference.QRLUSDT).toMatchObject({
+        price: reference,
+        move: { price: '0.80005', runs: n - 1 },
+      });
+    }
+    expect(blocked[0]).toContain(
+      'becomes the new reference if it stays within 500 bps of 0.80005 for 2 more blocked run(s)',
     );
-    expect(moved).toMatchObject({ status: 'skipped', reason: 'guard:priceMove' });
-    expect((await ledger().readAccount('acct-test')).lastPrices).toEqual(reference);
-    clock.advance(15 * 60_000);
-    const next = await rebalanceOnce(
-      runInput('job-run-0003'),
-      testDeps(exchange, ledger(), clock, { knobs, owner: 'o3' }),
-    );
-    expect(next).toMatchObject({ status: 'skipped', reason: 'guard:priceMove' });
+    expect(blocked[1]).toContain('1 more blocked run(s)');
     expect(exchange.sent).toHaveLength(0);
+    // the third run at the new level, 30 minutes after the first: the move held, the price is the reference
+    clock.advance(15 * 60_000);
+    const adopted = await rebalanceOnce(
+      runInput('job-run-0004'),
+      testDeps(exchange, ledger(), clock, { knobs, owner: 'o4' }),
+    );
+    expect(adopted.status).toBe('completed');
+    expect(exchange.sent).toHaveLength(1);
+    expect((await ledger().readAccount('acct-test')).priceReference.QRLUSDT).toMatchObject({
+      price: '0.80005',
+      move: null,
+    });
   });
 });
 

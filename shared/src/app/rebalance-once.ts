@@ -1,4 +1,10 @@
 import Big from 'big.js';
+import {
+  accountTradingRefusal,
+  firstNotApiTradable,
+  notApiTradableMessage,
+  withdrawalRisk,
+} from '../domain/key-permissions';
 import { type Plan, plan } from '../domain/plan';
 import type { StrategyProfile } from '../domain/profile';
 import { type Valuation, valuePortfolio } from '../domain/valuation';
@@ -19,6 +25,7 @@ import type { RebalanceDeps, RebalanceInput, RebalanceReport } from './contract'
 import { countingExchange } from './counting-exchange';
 import { executeOrders, inSendOrder, type Leg, type LegResult } from './execute-orders';
 import { fetchMarket, type MarketSnapshot, needsDepth, planSnapshotOf } from './market-snapshot';
+import { referencesFor } from './price-references';
 import { reconcileIntents } from './reconcile';
 import {
   inProgressReport,
@@ -124,25 +131,33 @@ export async function rebalanceOnce(input: RebalanceInput, deps: RebalanceDeps):
     }
 
     // The common path: plan from what was read, then claim and trade in one commit.
-    market ??= await fetchMarket(run.exchange, profile, { depth: needsDepth(profile) });
+    market ??= await fetchMarket(run.exchange, profile, { depth: needsDepth(profile), key: true });
     const before = valuePortfolio(market.balances, market.assetPrices, profile);
-    const thePlan = plan(planSnapshotOf(market, lastPricesOf(opened.account)), profile, stateOf(opened.account), now);
+    const decided = decide(run, market, opened.account, now);
+    const thePlan = decided.plan;
     const legs = thePlan.orders.map((o) => ({
       planned: o,
       order: toNewOrder(o, clientOrderIdFor(input.executionId, o.leg)),
     }));
-    const seen = { market, before, plan: thePlan, reconciled: [], discovered: new Big(0), ordersPlaced: 0 };
-    if (thePlan.status === 'skip' || run.dryRun) {
-      const outcome: RunOutcome =
-        thePlan.status === 'skip'
-          ? { ...seen, status: 'skipped', reason: thePlan.skip, message: thePlan.reason, orders: [] }
-          : {
-              ...seen,
-              status: 'dry_run',
-              reason: null,
-              message: `dry run, nothing sent: ${thePlan.reason}`,
-              orders: legs.map((l) => reportOrderFromPlan(l.planned, l.order.clientOrderId)),
-            };
+    const seen = {
+      market,
+      before,
+      plan: thePlan,
+      priceReference: decided.priceReference,
+      reconciled: [],
+      discovered: new Big(0),
+      ordersPlaced: 0,
+    };
+    if (decided.skip || run.dryRun) {
+      const outcome: RunOutcome = decided.skip
+        ? { ...seen, status: 'skipped', reason: decided.skip.reason, message: decided.skip.message, orders: [] }
+        : {
+            ...seen,
+            status: 'dry_run',
+            reason: null,
+            message: `dry run, nothing sent: ${thePlan.reason}`,
+            orders: legs.map((l) => reportOrderFromPlan(l.planned, l.order.clientOrderId)),
+          };
       const answer = await endAtStart(run, start, outcome);
       if (answer) return answer;
       market = undefined; // the account changed under us: read the market again with it
@@ -216,9 +231,7 @@ async function endAtStart(
     ...start,
     as: 'ended',
     end,
-    ...(outcome.market && outcome.reason !== 'guard:priceMove' && outcome.reason !== 'locked'
-      ? { account: { prices: Object.fromEntries(outcome.market.mids) } }
-      : {}),
+    ...(outcome.priceReference ? { account: { priceReference: outcome.priceReference } } : {}),
   });
   if (started.outcome === 'conflict') return null;
   logFinished(run, outcome, started.firestoreCalls);
@@ -398,7 +411,7 @@ async function settleAndTrade(
   }
 
   const [market, account, ownIntents] = await Promise.all([
-    fetchMarket(exchange, profile, { depth: needsDepth(profile) }),
+    fetchMarket(exchange, profile, { depth: needsDepth(profile), key: true }),
     // read after the reconcile step, so it holds the fills that step recorded
     ledger.readAccount(run.accountId),
     // only a taken-over attempt can find intents of its own run
@@ -421,11 +434,13 @@ async function settleAndTrade(
   }
 
   const now = deps.clock.now();
-  const thePlan = plan(planSnapshotOf(market, lastPricesOf(account)), profile, stateOf(account), now);
+  const decided = decide(run, market, account, now);
+  const thePlan = decided.plan;
   seen.plan = thePlan;
-  const planned = { ...known, plan: thePlan };
-  if (thePlan.status === 'skip') {
-    return { ...planned, status: 'skipped', reason: thePlan.skip, message: thePlan.reason };
+  seen.priceReference = decided.priceReference;
+  const planned = { ...known, plan: thePlan, priceReference: decided.priceReference };
+  if (decided.skip) {
+    return { ...planned, status: 'skipped', reason: decided.skip.reason, message: decided.skip.message };
   }
   const orders = thePlan.orders.map((o) => ({
     planned: o,
@@ -565,15 +580,50 @@ function toNewOrder(o: Plan['orders'][number], clientOrderId: string): NewOrder 
   };
 }
 
+/**
+ * The plan of one run with what is checked around it: the key's permissions (live runs: a key that
+ * cannot trade refuses before anything is planned to be sent), the price references (a blocked move
+ * says what unblocks it), and, for a plan that trades, that every symbol is API-tradable for this key
+ * before any leg is sent (MEXC limits API trading per key: a multi-leg plan could trade one leg and
+ * be refused the next). `skip` is set when the run must not trade.
+ */
+function decide(run: Run, market: MarketSnapshot, account: AccountState, now: Date) {
+  const references = referencesFor(market, account, run.profile, now);
+  const thePlan = plan(planSnapshotOf(market, references.lastPrices), run.profile, stateOf(account), now);
+  const key = market.key;
+  const risk = key ? withdrawalRisk(key.account) : null;
+  if (risk) run.log.warn('key.withdrawal_risk', { detail: risk });
+  const refusal = key && !run.dryRun ? accountTradingRefusal(key.account) : null;
+  const notTradable =
+    key && thePlan.status !== 'skip'
+      ? firstNotApiTradable(
+          thePlan.orders.map((o) => o.symbol),
+          key.tradable,
+        )
+      : null;
+  const skip: { reason: string; message: string } | null = refusal
+    ? { reason: 'guard:keyPermissions', message: `${refusal}; nothing was sent` }
+    : thePlan.status === 'skip'
+      ? {
+          reason: thePlan.skip ?? 'skipped',
+          message:
+            thePlan.skip === 'guard:priceMove' && references.pending.length > 0
+              ? `${thePlan.reason}; ${references.pending.join('; ')}`
+              : thePlan.reason,
+        }
+      : notTradable && key
+        ? {
+            reason: 'guard:apiTradable',
+            message: `${notApiTradableMessage(notTradable, key.tradable)}; no leg was sent`,
+          }
+        : null;
+  return { plan: thePlan, priceReference: references.record, skip };
+}
+
 /** The cool-down and turnover state the plan sees: the account's, shared by every profile on it. */
 function stateOf(account: AccountState): Parameters<typeof plan>[2] {
   const stored = account.turnover ? { day: account.turnover.day, notional: new Big(account.turnover.notional) } : null;
   return { lastRebalanceAt: account.lastRebalanceAt, turnover: stored };
-}
-
-function lastPricesOf(account: AccountState): Map<string, Big> | undefined {
-  if (!account.lastPrices) return undefined;
-  return new Map(Object.entries(account.lastPrices).map(([symbol, price]) => [symbol, new Big(price)]));
 }
 
 function describeFills(intents: readonly OrderIntent[], quote: string): string {
@@ -641,12 +691,9 @@ async function finish(
     ...(options.token ? { token: options.token } : {}),
     ...(options.heldLock
       ? {
-          // A run the price-move guard held keeps the old reference: replacing it with the moved
-          // price would let the next run trade a move that lasted a single period.
-          account:
-            outcome.market && outcome.reason !== 'guard:priceMove'
-              ? { prices: Object.fromEntries(outcome.market.mids) }
-              : {},
+          // every run that priced the market stores its references, a blocked one too: that is how
+          // a move that holds becomes the new reference (price-references.ts)
+          account: outcome.priceReference ? { priceReference: outcome.priceReference } : {},
         }
       : {}),
   });

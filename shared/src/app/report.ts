@@ -4,7 +4,15 @@ import { dec, planToJson } from '../domain/plan-json';
 import type { PlannedOrder } from '../domain/sizing';
 import type { Valuation } from '../domain/valuation';
 import type { AppError } from '../errors/app-error';
-import type { FinalRunStatus, OrderIntent, RunEnd, RunRecord, StoredRecord, StoredValue } from '../ports/ledger';
+import type {
+  FinalRunStatus,
+  OrderIntent,
+  PriceReferenceRecord,
+  RunEnd,
+  RunRecord,
+  StoredRecord,
+  StoredValue,
+} from '../ports/ledger';
 import type { RebalanceReport, ReportOrder } from './contract';
 import type { MarketSnapshot } from './market-snapshot';
 import { plainRecord } from './plain-record';
@@ -34,6 +42,8 @@ export interface RunOutcome {
   reconciled: readonly OrderIntent[];
   /** quote those intents traded since their own runs recorded them (already counted into turnover) */
   discovered: Big;
+  /** the price references after this run (every run that priced the market stores them) */
+  priceReference?: Record<string, PriceReferenceRecord>;
 }
 
 export interface RunFacts {

@@ -51,7 +51,7 @@ async function midOf(symbol: string): Promise<Big> {
 }
 
 describe('takeSnapshot', () => {
-  it('records value, weights and drift from the exchange and refreshes the last prices', async () => {
+  it('records value, weights and drift from the exchange, and leaves the price reference to the runs', async () => {
     const deps = setup();
     const result = await takeSnapshot(deps, { profileId: 'qrl' });
     const mid = await midOf('QRLUSDT');
@@ -60,8 +60,8 @@ describe('takeSnapshot', () => {
     expect(result).toMatchObject({ outcome: 'recorded', profile: 'qrl', quote: 'USDT', value: total.toFixed() });
     expect(result.prices.QRLUSDT).toBe(mid.toFixed());
     expect(new Big(result.weights.QRL ?? '0').minus(qrlValue.div(total)).abs().lt('1e-15')).toBe(true);
-    const account = await deps.ledger.readAccount('acct-qrl');
-    expect(account.lastPrices).toEqual({ QRLUSDT: mid.toFixed() });
+    // the price-move guard's reference belongs to the runs: a snapshot leaves the account alone
+    expect((await deps.ledger.readAccount('acct-qrl')).priceReference).toEqual({});
   });
 
   it('refuses an unknown profile', async () => {

@@ -38,7 +38,8 @@ export interface SnapshotResult {
 
 /**
  * Records value, weights and drift of one profile's portfolio (`snapshots/{yyyymmddThhmmssZ}`) and
- * refreshes the account's lastPrices, which the price-move guard compares against. Trades nothing.
+ * notes the account it was taken of. Trades nothing; the price-move guard's reference belongs to the
+ * rebalance runs, which age it.
  */
 export async function takeSnapshot(deps: SnapshotDeps, options: { profileId?: string } = {}): Promise<SnapshotResult> {
   const profileId = options.profileId ?? DEFAULT_PROFILE_ID;
@@ -52,7 +53,6 @@ export async function takeSnapshot(deps: SnapshotDeps, options: { profileId?: st
     at,
     profileId: profile.id,
     accountId: deps.accountId,
-    prices,
     data: plainRecord({
       quote: profile.quote,
       value: dec(valuation.total),

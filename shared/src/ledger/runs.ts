@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import {
+  type AccountChange,
   type AccountState,
   type ExtendLeaseInput,
   type ExtendLeaseResult,
@@ -34,7 +35,7 @@ import {
 import { carryOver, lockRecord, parseAccount } from './documents/account-doc';
 import { parseIntent } from './documents/intent-doc';
 import { parseRun } from './documents/run-doc';
-import { checkId, decimals, paths, toStoredRecord } from './documents/values';
+import { checkId, paths, toStoredRecord } from './documents/values';
 import { type Intents, intentChange, intentDocs, openEntries } from './intents';
 
 /**
@@ -91,11 +92,8 @@ export class Runs implements RunLedger {
     const now = this.ctx.now();
     const accountPath = paths.account(accountId);
     const carried: StoredRecord = portfolios.length > 0 ? carryOver(portfolios) : { carriedOver: [] };
-    // a price reference written since (by a snapshot) is newer than any v1 one
-    if (current?.data.lastPrices) {
-      delete carried.lastPrices;
-      delete carried.lastPricesAt;
-    }
+    // a price reference written since is newer than any v1 one
+    if (current?.data.priceReference) delete carried.priceReference;
     const writes: DocWrite[] = [
       current
         ? { op: 'update', path: accountPath, data: { ...carried, updatedAt: now }, ifVersion: current.version }
@@ -153,7 +151,7 @@ export class Runs implements RunLedger {
         data: {
           account: input.accountId,
           profiles: profileSummary(account, input.profileId, input.runId, input.end.status, now),
-          ...priceReference(input.account?.prices, now),
+          ...priceReference(input.account?.priceReference),
           updatedAt: now,
         },
       });
@@ -389,15 +387,17 @@ function accountEnd(account: AccountState, input: FinishRunInput, now: Date, rel
   return {
     account: input.accountId,
     profiles: profileSummary(account, input.profileId, input.runId, input.end.status, now),
-    ...(input.account ? priceReference(input.account.prices, now) : {}),
+    ...(input.account ? priceReference(input.account.priceReference) : {}),
     ...(releaseLock ? { lock: null } : {}),
     ...(input.runId in account.claims ? { claims: { [input.runId]: DELETE_FIELD } } : {}),
     updatedAt: now,
   };
 }
 
-function priceReference(prices: Record<string, Big | string> | undefined, now: Date): MergeRecord {
-  return prices ? { lastPrices: decimals(prices), lastPricesAt: now } : {};
+function priceReference(references: AccountChange['priceReference']): MergeRecord {
+  if (!references || Object.keys(references).length === 0) return {};
+  // per symbol: a symbol this run did not price keeps its reference
+  return { priceReference: toStoredRecord(references as unknown as LedgerRecord) as MergeRecord };
 }
 
 /** The token a commit leaves: each written document at its new version, the rest as read before. */

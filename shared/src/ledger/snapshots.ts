@@ -7,9 +7,12 @@ import {
 } from '../ports/ledger';
 import type { LedgerContext } from './context';
 import { DocAlreadyExistsError, type DocWrite } from './doc-store';
-import { checkId, decimals, paths, snapshotId, toStored, toStoredRecord } from './documents/values';
+import { checkId, paths, snapshotId, toStored, toStoredRecord } from './documents/values';
 
-/** `snapshots/{yyyymmddThhmmssZ}`, and the account's price reference refreshed in the same batch. */
+/**
+ * `snapshots/{yyyymmddThhmmssZ}`. The account is not written: the price reference belongs to the
+ * runs, which age it (domain/price-reference.ts); a snapshot that reset it would defeat the guard.
+ */
 export class Snapshots implements SnapshotLedger {
   constructor(private readonly ctx: LedgerContext) {}
 
@@ -26,18 +29,6 @@ export class Snapshots implements SnapshotLedger {
       expireAt: this.ctx.expireAt(now),
     };
     const writes: DocWrite[] = [{ op: 'create', path, data: doc }];
-    if (input.accountId && input.prices) {
-      writes.push({
-        op: 'merge',
-        path: paths.account(checkId('account id', input.accountId)),
-        data: {
-          account: input.accountId,
-          lastPrices: decimals(input.prices),
-          lastPricesAt: input.at,
-          updatedAt: now,
-        },
-      });
-    }
     try {
       await this.ctx.store.commit(writes);
       return { id, outcome: 'recorded' };

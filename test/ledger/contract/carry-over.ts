@@ -1,5 +1,5 @@
 import type { StoredRecord } from '../../../shared/src/ports/ledger';
-import { DAY_MS, emptyAccount, ended, LEASE_MS, RETENTION_DAYS, TODAY, uniqueId, type World } from './setup';
+import { DAY_MS, emptyAccount, ended, LEASE_MS, RETENTION_DAYS, refs, TODAY, uniqueId, type World } from './setup';
 
 const MIN_MS = 60_000;
 const HOUR_MS = 60 * MIN_MS;
@@ -125,8 +125,7 @@ export function describeCarryOver(world: () => World): void {
         // today's turnover summed over the profiles
         turnover: { day: TODAY, notional: '14.75' },
         // the newest price per symbol
-        lastPrices: { QRLUSDT: '0.42', QRLBTC: '0.000004' },
-        lastPricesAt: ago(30 * MIN_MS),
+        priceReference: refs({ QRLUSDT: '0.42', QRLBTC: '0.000004' }, ago(30 * MIN_MS)),
         openIntents: { o1: 'v1-run-a0', o2: 'v1-run-b0' },
         claims: { 'v1-run-c': ago(5 * MIN_MS), 'v1-run-d': clock.in(5 * MIN_MS) },
         profiles: {
@@ -190,7 +189,7 @@ export function describeCarryOver(world: () => World): void {
       expect(fresh.calls()).toBe(1);
     });
 
-    it('regression: a snapshot that created the account first does not make the v1 state be lost', async () => {
+    it('regression: an account document written before the first run does not make the v1 state be lost', async () => {
       const w = world();
       const { ledger } = w;
       const profileId = uniqueId('v1');
@@ -204,21 +203,14 @@ export function describeCarryOver(world: () => World): void {
           lastPricesAt: w.clock.now(),
         }),
       });
-      // the snapshot schedule fires before the first v2 rebalance: it creates the account by merge
-      await ledger.recordSnapshot({
-        at: w.clock.now(),
-        profileId,
-        accountId,
-        data: {},
-        prices: { QRLUSDT: '0.2' },
-      });
+      // something writes the account before the first v2 rebalance (a hand in the console, a newer version)
+      await w.mergeRaw(`accounts/${accountId}`, { account: accountId, note: 'created by hand' });
       const opened = await w.open(uniqueId('run'), accountId, ledger.fresh(), [profileId]);
       expect(opened.account).toMatchObject({
         turnover: { day: TODAY, notional: '500' },
         lastRebalanceAt: w.clock.now(),
         openIntents: { s1: 'v1-run-s' },
-        // the snapshot's reference is newer than the v1 one
-        lastPrices: { QRLUSDT: '0.2' },
+        priceReference: refs({ QRLUSDT: '0.1' }, w.clock.now()),
         carriedOver: [profileId],
       });
       // the portfolio is marked, so a second account (a rotated key) does not import it again

@@ -1,5 +1,5 @@
 import type { CountedLedger } from '../../../shared/src/ledger/store-ledger';
-import { emptyAccount, ended, LEASE_MS, order, started, submitted, TODAY, uniqueId, type World } from './setup';
+import { emptyAccount, ended, LEASE_MS, order, refs, started, submitted, TODAY, uniqueId, type World } from './setup';
 
 /** calls(): the round trips of one ledger view, as they went over the wire; what a run's metrics record. */
 export function describeRoundTrips(world: () => World): void {
@@ -51,7 +51,7 @@ export function describeRoundTrips(world: () => World): void {
           { clientOrderId: 'rt0', status: 'filled', executedQuantity: '1', executedQuote: '0.4' },
           { clientOrderId: 'rt1', status: 'filled', executedQuantity: '2', executedQuote: '0.8' },
         ],
-        account: { prices: { QRLUSDT: '0.4' } },
+        account: { priceReference: refs({ QRLUSDT: '0.4' }) },
       });
       expect(finished).toMatchObject({ outcome: 'finished', lockReleased: true, firestoreCalls: 3 });
       expect(view.calls()).toBe(3);
@@ -104,14 +104,8 @@ export function describeRoundTrips(world: () => World): void {
       });
       expect(view.calls()).toBe(2);
       clock.advance(1_000);
-      // the snapshot function moves the price reference while the orders are out
-      await w.other.recordSnapshot({
-        at: clock.now(),
-        profileId: 'snapshotter',
-        accountId,
-        data: {},
-        prices: { QRLUSDT: '0.5' },
-      });
+      // someone edits the account in the console while the orders are out
+      await w.mergeRaw(`accounts/${accountId}`, { note: 'checked by hand' });
       clock.advance(1_000);
       const finished = await view.finishRun({
         runId,
@@ -121,7 +115,7 @@ export function describeRoundTrips(world: () => World): void {
         token: start.token,
         end: ended('completed'),
         intents: [{ clientOrderId: 'lr0', status: 'filled', executedQuantity: '10', executedQuote: '4.4' }],
-        account: { prices: { QRLUSDT: '0.44' } },
+        account: { priceReference: refs({ QRLUSDT: '0.44' }) },
       });
       expect(finished).toMatchObject({
         outcome: 'finished',
@@ -136,9 +130,7 @@ export function describeRoundTrips(world: () => World): void {
         emptyAccount(accountId, {
           lastRebalanceAt: clock.now(),
           turnover: { day: TODAY, notional: '4.4' },
-          // the run's prices are newer than the snapshot's
-          lastPrices: { QRLUSDT: '0.44' },
-          lastPricesAt: clock.now(),
+          priceReference: refs({ QRLUSDT: '0.44' }),
           profiles: {
             [profileId]: {
               lastRunId: runId,
@@ -224,7 +216,7 @@ export function describeRoundTrips(world: () => World): void {
         ['releaseLock: read, commit', () => view.releaseLock({ accountId, owner: 'o' }), 2],
         [
           'recordSnapshot: one batch',
-          () => view.recordSnapshot({ at: w.clock.now(), profileId, accountId, data: {}, prices: { QRLUSDT: '1' } }),
+          () => view.recordSnapshot({ at: w.clock.now(), profileId, accountId, data: {} }),
           1,
         ],
         ['takeOverRun: read, commit', () => view.takeOverRun({ runId, owner: 'x', leaseMs: LEASE_MS }), 2],

@@ -8,6 +8,7 @@ import {
   LEASE_MS,
   RECV_WINDOW_MS,
   RETENTION_DAYS,
+  refs,
   started,
   submitted,
   TODAY,
@@ -139,7 +140,7 @@ export function describeRuns(world: () => World): void {
             { before: { value: new Big('100.50'), drift: new Big('0.0120') }, metrics: { durationMs: 40 } },
             'within_band',
           ),
-          account: { prices: { QRLUSDT: new Big('0.4400') } },
+          account: { priceReference: refs({ QRLUSDT: '0.44' }) },
         }),
       );
       const now = clock.now();
@@ -182,8 +183,7 @@ export function describeRuns(world: () => World): void {
       expect(await ledger.readRun(runId)).toEqual(expected);
       expect(await ledger.readAccount(accountId)).toEqual(
         emptyAccount(accountId, {
-          lastPrices: { QRLUSDT: '0.44' },
-          lastPricesAt: now,
+          priceReference: refs({ QRLUSDT: '0.44' }),
           profiles: {
             [profileId]: { lastRunId: runId, lastRunStatus: 'skipped', lastFinishedAt: now, lastCompletedAt: null },
           },
@@ -412,7 +412,7 @@ export function describeRuns(world: () => World): void {
           accountId,
           profileId,
           end: ended('completed'),
-          account: { prices: { QRLUSDT: '0.5' } },
+          account: { priceReference: refs({ QRLUSDT: '0.5' }) },
         }),
       ).toMatchObject({ outcome: 'lease_lost', run: { status: 'running', lease: { owner } } });
       expect((await ledger.readRun(runId))?.status).toBe('running');
@@ -479,7 +479,7 @@ export function describeRuns(world: () => World): void {
             executedQuote: '0',
           },
         ],
-        account: { prices: { QRLUSDT: new Big('0.44') } },
+        account: { priceReference: refs({ QRLUSDT: '0.44' }) },
       });
       const of = { runId, profileId, accountId, createdAt: at };
       const fa = expectedIntent(
@@ -537,8 +537,7 @@ export function describeRuns(world: () => World): void {
         emptyAccount(accountId, {
           lastRebalanceAt: now,
           turnover: { day: TODAY, notional: '4.4' },
-          lastPrices: { QRLUSDT: '0.44' },
-          lastPricesAt: now,
+          priceReference: refs({ QRLUSDT: '0.44' }),
           profiles: {
             [profileId]: { lastRunId: runId, lastRunStatus: 'completed', lastFinishedAt: now, lastCompletedAt: now },
           },
@@ -583,7 +582,7 @@ export function describeRuns(world: () => World): void {
           { clientOrderId: 'sa', status: 'filled', executedQuantity: '10', executedQuote: '4.4' },
           { clientOrderId: 'sb', status: 'filled', executedQuantity: '5', executedQuote: '2.2' },
         ],
-        account: { prices: { QRLUSDT: '0.44' } },
+        account: { priceReference: refs({ QRLUSDT: '0.44' }) },
       });
       const now = clock.now();
       // open, start, the refused commit, sa (read, commit), sb (read, account, commit), the finish (run, account, commit)
@@ -601,8 +600,7 @@ export function describeRuns(world: () => World): void {
           lastRebalanceAt: now,
           // 4.4 counted by the reconciler, 2.2 by the finish: never 4.4 twice
           turnover: { day: TODAY, notional: '6.6' },
-          lastPrices: { QRLUSDT: '0.44' },
-          lastPricesAt: now,
+          priceReference: refs({ QRLUSDT: '0.44' }),
           profiles: {
             [profileId]: { lastRunId: runId, lastRunStatus: 'completed', lastFinishedAt: now, lastCompletedAt: now },
           },
@@ -698,7 +696,7 @@ export function describeRuns(world: () => World): void {
           profileId,
           token: start.token,
           end: ended('completed'),
-          account: { prices: { QRLUSDT: '9' } },
+          account: { priceReference: refs({ QRLUSDT: '9' }) },
         }),
       ).toMatchObject({ outcome: 'lease_lost', run: { status: 'skipped', reason: 'cooldown' } });
       expect(await ledger.readRun(runId)).toEqual(start.run);
@@ -808,7 +806,7 @@ export function describeRuns(world: () => World): void {
           profileId,
           token: lost.token,
           end: ended('completed'),
-          account: { prices: { QRLUSDT: '99' } },
+          account: { priceReference: refs({ QRLUSDT: '99' }) },
         }),
       ).toMatchObject({ outcome: 'lease_lost', run: { attempt: 2, lease: { owner: 'successor' } } });
       expect(await ledger.readAccount(lostAccount)).toEqual(before);
@@ -837,7 +835,7 @@ export function describeRuns(world: () => World): void {
         token: start.token,
         end: ended('completed', { value: new Big('123.450') }),
         intents: [{ clientOrderId: 'doc0', status: 'filled', executedQuote: new Big('4e-8'), fees: { QRL: '1e-10' } }],
-        account: { prices: { QRLUSDT: new Big('0.4') } },
+        account: { priceReference: refs({ QRLUSDT: '0.4' }) },
       });
       const run = (await w.raw(`runs/${runId}`)) ?? {};
       expect(Object.keys(run).sort()).toEqual(
@@ -882,8 +880,7 @@ export function describeRuns(world: () => World): void {
         openIntents: {},
         lastRebalanceAt: clock.now(),
         turnover: { day: TODAY, notional: '0.00000004' },
-        lastPrices: { QRLUSDT: '0.4' },
-        lastPricesAt: clock.now(),
+        priceReference: refs({ QRLUSDT: '0.4' }),
         profiles: {
           [profileId]: {
             lastRunId: runId,

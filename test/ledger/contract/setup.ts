@@ -9,6 +9,7 @@ import type {
   LedgerRecord,
   OpenedRun,
   OrderIntent,
+  PriceReferenceRecord,
   ReadToken,
   RunEnd,
   RunRecord,
@@ -95,14 +96,21 @@ export function ended(status: FinalRunStatus, details: LedgerRecord = {}, reason
 }
 
 /** An account no run has touched yet, as readAccount answers it. */
+/** When the price references the tests write became the reference. */
+export const REF_AT = new Date('2031-01-01T00:00:00.000Z');
+
+/** symbol → price as price references with no pending move, as a run's finish writes them. */
+export function refs(prices: Record<string, string>, at: Date = REF_AT): Record<string, PriceReferenceRecord> {
+  return Object.fromEntries(Object.entries(prices).map(([symbol, price]) => [symbol, { price, at, move: null }]));
+}
+
 export function emptyAccount(accountId: string, overrides: Partial<AccountState> = {}): AccountState {
   return {
     accountId,
     lock: null,
     lastRebalanceAt: null,
     turnover: null,
-    lastPrices: null,
-    lastPricesAt: null,
+    priceReference: {},
     openIntents: {},
     claims: {},
     profiles: {},
@@ -162,6 +170,8 @@ export interface World {
   raw(path: string): Promise<StoredRecord | null>;
   /** writes documents raw, as v1 or a hand in the console would have */
   writeRaw(docs: Record<string, StoredRecord>): Promise<void>;
+  /** merges fields into a document raw, as a hand in the console would */
+  mergeRaw(path: string, data: StoredRecord): Promise<void>;
 }
 
 export interface StartLocked {
@@ -232,6 +242,9 @@ function makeWorld(setup: LedgerContractSetup): World {
     },
     async writeRaw(docs) {
       await store.commit(Object.entries(docs).map(([path, data]) => ({ op: 'create', path, data })));
+    },
+    async mergeRaw(path, data) {
+      await store.commit([{ op: 'merge', path, data }]);
     },
   };
 }

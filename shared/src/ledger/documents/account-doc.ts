@@ -17,13 +17,18 @@ const summary = v.object({
   lastCompletedAt: nullableDate,
 });
 
+const reference = v.object({
+  price: decimalString,
+  at: v.date(),
+  move: v.nullish(v.object({ price: decimalString, since: v.date(), runs: v.pipe(v.number(), v.integer()) }), null),
+});
+
 const accountDoc = v.object({
   account: v.string(),
   lock: v.nullish(holder, null),
   lastRebalanceAt: nullableDate,
   turnover: v.nullish(v.object({ day: v.string(), notional: decimalString }), null),
-  lastPrices: v.nullish(v.record(v.string(), decimalString), null),
-  lastPricesAt: nullableDate,
+  priceReference: v.nullish(v.record(v.string(), reference), {}),
   openIntents: v.nullish(v.record(v.string(), v.string()), {}),
   claims: v.nullish(v.record(v.string(), v.date()), {}),
   profiles: v.nullish(v.record(v.string(), summary), {}),
@@ -34,6 +39,13 @@ export function parseAccount(path: string, accountId: string, data: StoredRecord
   const doc = parseDoc(accountDoc, path, data ?? { account: accountId });
   const { account, lock, ...rest } = doc;
   return { ...rest, accountId: account, lock: lock ? lockOf(lock) : null };
+}
+
+/** v1 and early v2 documents kept a bare price per symbol: each becomes a reference with no move. */
+function referencesOf(prices: Record<string, string> | null, at: Date | null): StoredRecord {
+  return Object.fromEntries(
+    Object.entries(prices ?? {}).map(([symbol, price]) => [symbol, { price, at: at ?? new Date(0), move: null }]),
+  );
 }
 
 function lockOf(stored: v.InferOutput<typeof holder>): LockHolder {
@@ -83,12 +95,12 @@ export function carryOver(portfolios: readonly { path: string; data: StoredRecor
     .filter((d) => d.lock)
     .map((d) => ({ ...(d.lock as NonNullable<typeof d.lock>), profile: d.profile }))
     .reduce<LockRecord | null>((a, b) => (!a || b.until > a.until ? b : a), null);
-  const prices: Record<string, { price: string; at: number }> = {};
+  const prices: Record<string, { price: string; at: Date | null }> = {};
   for (const d of docs) {
-    const at = d.lastPricesAt?.getTime() ?? 0;
     for (const [symbol, price] of Object.entries(d.lastPrices ?? {})) {
       const seen = prices[symbol];
-      if (!seen || at >= seen.at) prices[symbol] = { price, at };
+      if (!seen || (d.lastPricesAt?.getTime() ?? 0) >= (seen.at?.getTime() ?? 0))
+        prices[symbol] = { price, at: d.lastPricesAt };
     }
   }
   const profiles: Record<string, StoredRecord> = {};
@@ -104,13 +116,13 @@ export function carryOver(portfolios: readonly { path: string; data: StoredRecor
     }
   }
   const lastRebalanceAt = latest(docs.map((d) => d.lastRebalanceAt));
-  const lastPricesAt = latest(docs.map((d) => d.lastPricesAt));
   return {
     lock: lock ? { runId: lock.runId, profile: lock.profile, owner: lock.owner, until: lock.until } : null,
     lastRebalanceAt,
     turnover: day ? { day, notional: notional.toFixed() } : null,
-    lastPrices: Object.keys(prices).length > 0 ? mapValues(prices, (p) => p.price) : null,
-    lastPricesAt,
+    priceReference: Object.fromEntries(
+      Object.entries(prices).map(([symbol, p]) => [symbol, referencesOf({ [symbol]: p.price }, p.at)[symbol] ?? null]),
+    ),
     openIntents: Object.assign({}, ...docs.map((d) => d.openIntents)) as Record<string, string>,
     claims: Object.assign({}, ...docs.map((d) => d.claims)) as Record<string, Date>,
     profiles,
@@ -119,7 +131,3 @@ export function carryOver(portfolios: readonly { path: string; data: StoredRecor
 }
 
 type LockRecord = { runId: string; owner: string; until: Date; profile: string };
-
-function mapValues<T, U>(record: Record<string, T>, fn: (value: T) => U): Record<string, U> {
-  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, fn(value)]));
-}

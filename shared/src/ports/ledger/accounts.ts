@@ -37,9 +37,8 @@ export interface AccountState {
   lastRebalanceAt: Date | null;
   /** notional traded on one UTC day (yyyy-mm-dd); a different day than today means 0 today */
   turnover: { day: string; notional: string } | null;
-  /** symbol → price as of the last finished run or snapshot, for the price-move guard */
-  lastPrices: Record<string, string> | null;
-  lastPricesAt: Date | null;
+  /** symbol → the price the price-move guard measures from, and a move it is counting (see domain/price-reference.ts) */
+  priceReference: Record<string, PriceReferenceRecord>;
   /** clientOrderId → runId of intents not yet settled, of every profile of this account */
   openIntents: Record<string, string>;
   /** runId → lease end of runs claimed under v1 and never locked (carried over from `portfolios/*`) */
@@ -48,6 +47,15 @@ export interface AccountState {
   profiles: Record<string, ProfileSummary>;
   /** the v1 `portfolios/{profileId}` documents whose state this account took over, once */
   carriedOver: string[] | null;
+}
+
+/** One symbol's price reference as the account stores it: decimals as strings, instants as Timestamps. */
+export interface PriceReferenceRecord {
+  price: string;
+  /** when it became the reference */
+  at: Date;
+  /** a move the guard is blocking: the level it was first blocked at, since when, blocked runs in a row */
+  move: { price: string; since: Date; runs: number } | null;
 }
 
 export interface AcquireLockInput {

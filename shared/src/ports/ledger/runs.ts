@@ -1,5 +1,4 @@
-import type Big from 'big.js';
-import type { AccountState } from './accounts';
+import type { AccountState, PriceReferenceRecord } from './accounts';
 import type { IntentOutcome, IntentStatus, OrderIntent, OrderIntentInput } from './intents';
 import type { FinalRunStatus, Lease, LedgerRecord, ReadToken, RunStatus, StoredRecord } from './values';
 
@@ -99,8 +98,8 @@ export interface RunEnd {
 
 /** What a finished run changes on its account. */
 export interface AccountChange {
-  /** symbol → price: the new price reference (omitted: the reference stays) */
-  prices?: Record<string, Big | string>;
+  /** symbol → the price reference after this run (omitted symbols keep theirs) */
+  priceReference?: Record<string, PriceReferenceRecord>;
 }
 
 interface StartRunCommon {

@@ -1,4 +1,3 @@
-import type Big from 'big.js';
 import type { LedgerRecord } from './values';
 
 /** `snapshots/{yyyymmddThhmmssZ}`: value and weights on the snapshot function's own schedule. */
@@ -11,9 +10,8 @@ export interface RecordSnapshotInput {
   at: Date;
   profileId: string;
   data: LedgerRecord;
-  /** when given, the account's price reference is refreshed from `prices` in the same batch */
+  /** the account the snapshot was taken of (recorded on the snapshot; the account doc is not written) */
   accountId?: string;
-  prices?: Record<string, Big | string>;
 }
 
 export interface RecordSnapshotResult {
