@@ -55,6 +55,9 @@ export const CHAOS_PROFILE = {
   maxSlippageBps: 50,
   maxSpreadBps: 150,
   maxPriceMoveBps: 1200,
+  // runs are a second apart: a blocked move is adopted after two blocked runs, so the campaign keeps trading
+  priceMoveHoldRuns: 2,
+  priceMoveHold: '0s',
   checkDepth: true,
 } as const;
 

@@ -1,5 +1,5 @@
 import Big from 'big.js';
-import { DEFAULT_REFERENCE_POLICY, nextPriceReference, type PriceReference } from '../domain/price-reference';
+import { nextPriceReference, type PriceReference } from '../domain/price-reference';
 import type { StrategyProfile } from '../domain/profile';
 import type { AccountState, PriceReferenceRecord } from '../ports/ledger';
 import type { MarketSnapshot } from './market-snapshot';
@@ -30,7 +30,8 @@ export function referencesFor(
     const stored = account.priceReference[symbol];
     const decision = nextPriceReference(symbol, stored ? fromRecord(stored) : null, mid, now, {
       maxMoveBps: profile.maxPriceMoveBps,
-      ...DEFAULT_REFERENCE_POLICY,
+      minRuns: profile.priceMoveHoldRuns,
+      minHeldMs: profile.priceMoveHoldMs,
     });
     out.lastPrices.set(symbol, decision.reference.price);
     out.record[symbol] = toRecord(decision.reference);

@@ -124,6 +124,16 @@ describe('parseProfiles', () => {
     expect(e.todo).toMatch(/docs\/strategy\.md/);
   });
 
+  it('takes how long a blocked price move must hold, and refuses a count below 1 naming the field', () => {
+    const p = parseProfile('p', { priceMoveHoldRuns: 5, priceMoveHold: '2h' });
+    expect([p.priceMoveHoldRuns, p.priceMoveHoldMs]).toEqual([5, 7_200_000]);
+    const defaults = parseProfile('d', {});
+    expect([defaults.priceMoveHoldRuns, defaults.priceMoveHoldMs]).toEqual([3, 1_800_000]);
+    expect(() => parseProfile('p', { priceMoveHoldRuns: 0 })).toThrow(
+      /profiles\.p\.priceMoveHoldRuns must be at least 1/,
+    );
+  });
+
   it('turns the other band off when only one is named, and keeps the default when none is', () => {
     const p = parseProfiles(one({ bandRel: '0.2' })).default;
     expect(p?.bandAbs).toBeNull();

@@ -45,6 +45,10 @@ export interface StrategyProfile {
   /** symbol → sanity bounds on the mid price */
   priceBounds: Readonly<Record<string, PriceBounds>>;
   maxPriceMoveBps: number | null;
+  /** a move the price-move guard blocks becomes the new reference after this many blocked runs in a row… */
+  priceMoveHoldRuns: number;
+  /** …and this long at the new level (domain/price-reference.ts) */
+  priceMoveHoldMs: number;
   orderTtlMs: number;
   /** require the book depth within the limit price to cover each ioc/market order */
   checkDepth: boolean;
@@ -71,6 +75,8 @@ export const DEFAULT_KNOBS = {
   maxSpreadBps: 100,
   priceBounds: {},
   maxPriceMoveBps: 1000,
+  priceMoveHoldRuns: 3,
+  priceMoveHold: '30m',
   orderTtl: '10m',
   checkDepth: true,
   minFeeRate: '0.001',
@@ -155,6 +161,16 @@ const knobsSchema = v.strictObject(
       DEFAULT_KNOBS.priceBounds,
     ),
     maxPriceMoveBps: v.optional(v.nullable(bps(1, 100_000)), DEFAULT_KNOBS.maxPriceMoveBps),
+    priceMoveHoldRuns: v.optional(
+      v.pipe(
+        v.number('must be a whole number'),
+        v.integer('must be a whole number'),
+        v.minValue(1, 'must be at least 1'),
+        v.maxValue(1000, 'must be at most 1000'),
+      ),
+      DEFAULT_KNOBS.priceMoveHoldRuns,
+    ),
+    priceMoveHold: v.optional(duration, DEFAULT_KNOBS.priceMoveHold),
     orderTtl: v.optional(duration, DEFAULT_KNOBS.orderTtl),
     checkDepth: v.optional(v.boolean('must be true or false'), DEFAULT_KNOBS.checkDepth),
     minFeeRate: v.optional(decimalIn('0', '0.1', true, 'must be between 0 and 0.1'), DEFAULT_KNOBS.minFeeRate),
@@ -243,6 +259,8 @@ function toProfile(id: string, k: Knobs, raw: Record<string, unknown>): Strategy
     maxSpreadBps: k.maxSpreadBps,
     priceBounds: k.priceBounds,
     maxPriceMoveBps: k.maxPriceMoveBps,
+    priceMoveHoldRuns: k.priceMoveHoldRuns,
+    priceMoveHoldMs: k.priceMoveHold,
     orderTtlMs: k.orderTtl,
     checkDepth: k.checkDepth,
     minFeeRate: k.minFeeRate,
