@@ -138,6 +138,9 @@ describe('chaos invariants', () => {
     // a later run that could not reconcile (exchange down) does not count as "the next run"
     const failed = run({ status: 'failed', reason: 'run.unsettled_orders', errorCode: 'run.unsettled_orders' });
     expect(checkNothingLeftBehind({ ...healthy(), runs: [failed], intents: [unknown] })).toEqual([]);
+    // nor a skip that ended at its claim without the lock (its read found nothing open)
+    const lockFree = run({ status: 'skipped', reason: 'within_band', lease: null });
+    expect(checkNothingLeftBehind({ ...healthy(), runs: [lockFree], intents: [unknown] })).toEqual([]);
   });
 
   it('5: an order above maxOrderNotional and a day above the turnover cap (+ the slippage on sells)', () => {

@@ -147,12 +147,18 @@ export function checkBalances(world: World, ctx: Pick<InvariantContext, 'initial
   return out;
 }
 
-/** A run that held the portfolio lock and got past reconciling (so it must have settled what was open). */
+/**
+ * A run that held the account lock and got past reconciling (so it must have settled what was open).
+ * A run recorded with no lease ended at its claim: a skip or dry run whose read found nothing open
+ * and no lock, so it reconciled nothing and does not count (it may have read the account while
+ * another run was still trading; it traded nothing).
+ */
 function reconciledAfter(world: World, after: number, except: string): World['runs'] {
   return world.runs.filter(
     (r) =>
       r.runId !== except &&
       r.status !== 'running' &&
+      r.lease !== null &&
       r.startedAt > after &&
       r.reason !== 'locked' &&
       r.reason !== 'stale' &&
