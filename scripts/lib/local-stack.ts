@@ -319,12 +319,30 @@ function pct(weights: unknown): string {
     .join('  ');
 }
 
-/** A rebalance answer as a few lines a person reads. */
+/** `{code, message}` (a failed run's `error`) or a plain code string (a refusal's `error`) as one line. */
+export function describeAnswerError(error: unknown, message?: unknown): string {
+  if (error && typeof error === 'object' && !Array.isArray(error)) {
+    const e = error as Record<string, unknown>;
+    const code = typeof e.code === 'string' ? e.code : 'error';
+    const text = typeof e.message === 'string' ? e.message : JSON.stringify(error);
+    return `${code}: ${text}${e.retryable === true ? ' (retryable: the next trigger may settle it)' : ''}`;
+  }
+  const code = typeof error === 'string' ? error : 'error';
+  return typeof message === 'string' ? `${code}: ${message}` : code;
+}
+
+/**
+ * A rebalance answer as a few lines a person reads. A report is told in full whatever its HTTP status
+ * (a run that failed now is a 500 that still has orders and an error); a refusal is its code, message and todo.
+ */
 export function formatRunAnswer(title: string, result: CallResult): string {
   const r = result.json ?? {};
   const lines = [title];
-  if (result.status >= 300 || !('status' in r)) {
-    lines.push(`  HTTP ${result.status}  ${String(r.error ?? '')}  ${String(r.message ?? result.text.slice(0, 200))}`);
+  if (typeof r.status !== 'string') {
+    const detail = result.json ? describeAnswerError(r.error, r.message) : result.text.slice(0, 200);
+    lines.push(`  HTTP ${result.status}  ${detail}`);
+    if (typeof r.todo === 'string') lines.push(`  todo          ${r.todo}`);
+    if (typeof r.executionId === 'string') lines.push(`  execution id  ${r.executionId}`);
     return lines.join('\n');
   }
   const orders = Array.isArray(r.orders) ? (r.orders as ReportOrderView[]) : [];
@@ -334,6 +352,7 @@ export function formatRunAnswer(title: string, result: CallResult): string {
     `  execution id  ${String(r.executionId)}`,
     `  message       ${String(r.message)}`,
   );
+  if (r.error !== undefined && r.error !== null) lines.push(`  error         ${describeAnswerError(r.error)}`);
   const portfolio = r.portfolio as Record<string, unknown> | undefined;
   if (portfolio) {
     const quote = String(portfolio.quote ?? '');
