@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { type RunningSimulator, type SimulatorConfig, startSimulator } from '@qrl-rebalancer/simulator';
 import { emulatorAvailable, type RunningEmulator, startFirestoreEmulator } from './firestore-emulator';
 import { freePort } from './free-port';
+import { type KeptLedger, keepLedger } from './kept-ledger';
 import { type LocalOidc, type SigningKey, startLocalOidc } from './local-oidc';
 
 const root = resolve(__dirname, '..', '..');
@@ -49,6 +50,11 @@ export interface LocalStackOptions {
   say?: (line: string) => void;
   /** copies every function log line here as it is written */
   onFunctionOutput?: (name: string, chunk: string) => void;
+  /**
+   * when the stack starts its own emulator: export its data to this folder before stopping it (the
+   * previous export is replaced), so `npm run runs` / `npm run report` can read it later
+   */
+  keepLedgerIn?: string;
 }
 
 export interface LocalStack {
@@ -60,6 +66,8 @@ export interface LocalStack {
   readonly functions: Readonly<Record<string, FunctionProcess>>;
   /** the environment each function was started with (its own OIDC_AUDIENCE aside) */
   readonly env: Readonly<Record<string, string>>;
+  /** after stop(): where the emulator's data was kept (keepLedgerIn), or null */
+  readonly kept: KeptLedger | null;
   url(name: FunctionName): string;
   /** an ID token for `name`, from the allowed caller unless claims say otherwise */
   token(name: FunctionName, claims?: Record<string, unknown>): string;
@@ -69,6 +77,7 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stoppers: (() => Promise<void>)[] = [];
+  let kept: KeptLedger | null = null;
   const stopAll = async () => {
     for (const stop of stoppers.splice(0).reverse()) await stop().catch(() => undefined);
   };
@@ -85,7 +94,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (emulatorAvailable()) {
         say('starting the Firestore emulator (gcloud + Java)…');
         const emulator: RunningEmulator = await startFirestoreEmulator();
-        stoppers.push(() => emulator.stop());
+        const keepIn = options.keepLedgerIn;
+        stoppers.push(async () => {
+          if (keepIn)
+            kept = await keepLedger(emulator.host, projectId, keepIn).catch((error: unknown) => {
+              say(`WARNING: the ledger could not be kept in ${keepIn}: ${(error as Error).message}`);
+              return null;
+            });
+          await emulator.stop();
+        });
         emulatorHost = emulator.host;
       } else if (options.ledger === 'firestore') {
         throw new Error('the Firestore emulator needs gcloud and Java on PATH');
@@ -144,6 +161,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       projectId,
       functions,
       env,
+      get kept() {
+        return kept;
+      },
       url,
       token: (name, claims = {}) => oidc.signIdToken({ aud: url(name), email: LOCAL_CALLER, ...claims }),
       stop: stopAll,
