@@ -31,6 +31,12 @@ describe('timeTicks: dates along the x axis', () => {
     expect(ticks.map((t) => t.label)).toEqual(['2025-01-02', '2025-01-03', '2025-01-04', '2025-01-05']);
   });
 
+  it('labels seconds within a minute, and the two ends of a span no step fits', () => {
+    const t0 = Date.parse('2025-01-01T11:20:00.500Z');
+    expect(timeTicks(t0, t0 + 55_000, 4).map((t) => t.label)).toEqual(['11:20:15', '11:20:30', '11:20:45']);
+    expect(timeTicks(t0, t0 + 400, 8).map((t) => t.time)).toEqual([t0, t0 + 400]);
+  });
+
   it('labels hours within a day, weeks on Mondays, months and years on the first', () => {
     expect(timeTicks(day('2025-01-01'), day('2025-01-01') + 6 * 3_600_000, 8).map((t) => t.label)).toEqual([
       '01-01 00:00',

@@ -48,7 +48,7 @@ export interface ChartSpec {
   height?: number;
 }
 
-const PAD = { left: 80, right: 20, top: 40, bottom: 56 };
+const PAD = { left: 80, right: 20, top: 52, bottom: 56 };
 export const MARKER_COLORS = { buy: '#2ca02c', sell: '#d62728' } as const;
 
 export function escapeXml(s: string): string {
@@ -128,7 +128,12 @@ export function defaultFormatY(value: number, step: number): string {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+const SECOND = 1_000;
 const FIXED_STEPS = [
+  SECOND,
+  5 * SECOND,
+  15 * SECOND,
+  30 * SECOND,
   MINUTE,
   5 * MINUTE,
   15 * MINUTE,
@@ -151,20 +156,27 @@ export interface TimeTick {
 
 const iso = (t: number) => new Date(t).toISOString();
 
+/** `hh:mm:ss` under a minute, `MM-DD hh:mm` under a day, else `YYYY-MM-DD` (UTC). */
+function fixedLabel(t: number, step: number): string {
+  if (step < MINUTE) return iso(t).slice(11, 19);
+  return step < DAY ? iso(t).slice(5, 16).replace('T', ' ') : iso(t).slice(0, 10);
+}
+
 /**
- * Date labels on a round calendar step (UTC): minutes and hours label `MM-DD hh:mm`, days `YYYY-MM-DD`
+ * Date labels on a round calendar step (UTC): seconds label `hh:mm:ss`, minutes and hours `MM-DD hh:mm`, days `YYYY-MM-DD`
  * (weeks start on Monday), months `YYYY-MM`; the smallest step that gives at most `maxLabels` labels.
  */
 export function timeTicks(t0: number, t1: number, maxLabels = 8): TimeTick[] {
-  if (!(t1 > t0)) return [{ time: t0, label: iso(t0).slice(0, 16).replace('T', ' ') }];
+  if (!(t1 > t0)) return [{ time: t0, label: iso(t0).slice(0, 19).replace('T', ' ') }];
   for (const step of FIXED_STEPS) {
     if ((t1 - t0) / step > maxLabels) continue;
     // weeks on Mondays: the epoch was a Thursday
     const offset = step === 7 * DAY || step === 14 * DAY ? 4 * DAY : 0;
     const first = Math.ceil((t0 - offset) / step) * step + offset;
     const ticks: TimeTick[] = [];
-    for (let t = first; t <= t1; t += step)
-      ticks.push({ time: t, label: step < DAY ? iso(t).slice(5, 16).replace('T', ' ') : iso(t).slice(0, 10) });
+    for (let t = first; t <= t1; t += step) ticks.push({ time: t, label: fixedLabel(t, step) });
+    // a span shorter than any step that lands inside it: label its two ends
+    if (ticks.length < 2) return [t0, t1].map((t) => ({ time: t, label: fixedLabel(t, SECOND) }));
     return ticks;
   }
   for (const months of MONTH_STEPS) {
@@ -252,11 +264,16 @@ export function lineChartSvg(spec: ChartSpec): string {
         `<text x="${PAD.left - 6}" y="${f1(y(v) + 4)}" text-anchor="end">${escapeXml(format(v, ticks.step))}</text>`,
     );
   const labelEvery = Math.max(4, Math.floor(plotW / 95));
-  for (const tick of timeTicks(t0, t1, labelEvery))
+  for (const tick of timeTicks(t0, t1, labelEvery)) {
+    const tx = x(tick.time);
+    // a label at either end of the axis is kept inside the picture
+    const halfWidth = tick.label.length * 3.3;
+    const anchor = tx + halfWidth > width - 2 ? 'end' : tx - halfWidth < 2 ? 'start' : 'middle';
     parts.push(
-      `<line x1="${f1(x(tick.time))}" x2="${f1(x(tick.time))}" y1="${PAD.top}" y2="${PAD.top + plotH + 4}" stroke="#f0f0f0"/>` +
-        `<text x="${f1(x(tick.time))}" y="${PAD.top + plotH + 18}" text-anchor="middle">${escapeXml(tick.label)}</text>`,
+      `<line x1="${f1(tx)}" x2="${f1(tx)}" y1="${PAD.top}" y2="${PAD.top + plotH + 4}" stroke="#f0f0f0"/>` +
+        `<text x="${f1(tx)}" y="${PAD.top + plotH + 18}" text-anchor="${anchor}">${escapeXml(tick.label)}</text>`,
     );
+  }
   parts.push(
     `<line x1="${PAD.left}" x2="${PAD.left + plotW}" y1="${PAD.top + plotH}" y2="${PAD.top + plotH}" stroke="#999"/>`,
     `<text x="${width - PAD.right}" y="${height - 8}" text-anchor="end" fill="#777" font-size="11">time (UTC)</text>`,
@@ -294,15 +311,12 @@ export function lineChartSvg(spec: ChartSpec): string {
   const kinds = new Set((spec.markers ?? []).map((m) => m.kind));
   for (const kind of ['buy', 'sell'] as const)
     if (kinds.has(kind)) legend.push({ name: kind, draw: (lx, ly) => marker(lx + 6, ly - 3, kind, undefined) });
-  if (legend.length > 0)
-    parts.push(
-      `<rect x="${width - PAD.right - 176}" y="${PAD.top}" width="172" height="${legend.length * 18 + 8}" fill="white" fill-opacity="0.85" stroke="#ddd"/>`,
-    );
-  legend.forEach((item, i) => {
-    const lx = width - PAD.right - 170;
-    const ly = PAD.top + 12 + i * 18;
-    parts.push(`${item.draw(lx, ly)}<text x="${lx + 18}" y="${ly}">${escapeXml(item.name)}</text>`);
-  });
+  // one row under the title, outside the plot, so it never hides a line
+  let lx = PAD.left;
+  for (const item of legend) {
+    parts.push(`${item.draw(lx, 40)}<text x="${lx + 18}" y="40" font-size="11">${escapeXml(item.name)}</text>`);
+    lx += 18 + item.name.length * 6.5 + 16;
+  }
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }
