@@ -13,6 +13,8 @@ import { ENV_VARS, loadConfig } from '@qrl-rebalancer/shared/config';
 const root = resolve(__dirname, '..');
 const tfDir = join(root, 'infra', 'terraform');
 const deploySh = readFileSync(join(root, 'scripts', 'deploy.sh'), 'utf8');
+/** deploy.sh's settings and their defaults (`"NAME=default"` entries), shared with kill-switch.sh */
+const deployConfigSh = readFileSync(join(root, 'scripts', 'lib', 'deploy-config.sh'), 'utf8');
 
 /** Terraform's `${...}` interpolation as hcl2json renders it. */
 const hcl = (expr: string): string => `\${${expr}}`;
@@ -158,7 +160,7 @@ describe('terraform', () => {
   it('leaves ACCOUNT_ID empty by default, so the account id is the API key fingerprint', () => {
     expect(varDefault('account_id')).toBe('');
     expect(loadConfig(terraformEnv()).accountId).toMatch(/^key-[0-9a-f]{16}$/);
-    expect(deploySh).toMatch(/^ACCOUNT_ID="\$\{ACCOUNT_ID:-\}"$/m);
+    expect(deployConfigSh).toMatch(/^ {2}"ACCOUNT_ID="$/m);
   });
 
   it('never takes a secret value as a variable or writes one into state', () => {
@@ -234,8 +236,8 @@ describe('scripts/deploy.sh', () => {
   it('uses nodejs22, keeps live trading off by default and refuses AUTH_MODE=none', () => {
     const runtimes = [...deploySh.matchAll(/--runtime=(\S+)/g)].map((m) => m[1]);
     expect(runtimes).toEqual(['nodejs22']);
-    expect(deploySh).toMatch(/^LIVE_TRADING="\$\{LIVE_TRADING:-false\}"$/m);
-    expect(deploySh).not.toMatch(/AUTH_MODE:-none/);
+    expect(deployConfigSh).toMatch(/^ {2}"LIVE_TRADING=false"$/m);
+    expect(deployConfigSh).toMatch(/^ {2}"AUTH_MODE=platform-verified"$/m);
     expect(deploySh).toMatch(/^set -euo pipefail$/m);
   });
 
@@ -259,7 +261,7 @@ describe('scripts/deploy.sh', () => {
 
   it('waits longer than the function runs', () => {
     expect(deploySh).toMatch(/local deadline=\$\(\(timeout \+ DEADLINE_MARGIN\)\)/);
-    expect(Number(/DEADLINE_MARGIN="\$\{DEADLINE_MARGIN:-(\d+)\}"/.exec(deploySh)?.[1])).toBeGreaterThan(0);
+    expect(Number(/"DEADLINE_MARGIN=(\d+)"/.exec(deployConfigSh)?.[1])).toBeGreaterThan(0);
   });
 });
 
@@ -283,9 +285,11 @@ describe('shell scripts', () => {
   }
 
   it('pass shellcheck', () => {
-    const scripts = readdirSync(join(root, 'scripts'))
-      .filter((f) => f.endsWith('.sh'))
-      .map((f) => join(root, 'scripts', f));
+    const scripts = ['scripts', 'scripts/lib'].flatMap((d) =>
+      readdirSync(join(root, d))
+        .filter((f) => f.endsWith('.sh'))
+        .map((f) => join(root, d, f)),
+    );
     expect(scripts.length).toBeGreaterThanOrEqual(3);
     const result = spawnSync('shellcheck', scripts, { encoding: 'utf8' });
     if (result.error)

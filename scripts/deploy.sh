@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # Deploys qrl-rebalancer with gcloud only: the same resources as infra/terraform, for operators
-# without Terraform. Idempotent: every step creates what is missing and updates what exists, so
-# re-running it applies changed settings and a new build. Secret values are never printed.
+# without Terraform. Idempotent: every step creates what is missing and updates what exists.
 #
-#   PROJECT_ID=my-project scripts/deploy.sh
+#   PROJECT_ID=my-project scripts/deploy.sh            # first deploy: defaults + what you name
+#   LIVE_TRADING=true scripts/deploy.sh                # later: changes LIVE_TRADING, nothing else
+#   scripts/deploy.sh --plan                           # print the settings and what would change; deploy nothing
 #
-# Settings (environment, defaults in brackets; same meaning as the Terraform variables):
+# The settings live in ONE file, DEPLOY_CONFIG (default infra/deploy.env): NAME='value' lines, parsed
+# (never sourced), rewritten by this script after every successful deploy with every setting as it
+# was deployed. A run takes each setting from the environment when you name it there, else from that
+# file, else from the default below, and prints what changes before it deploys. Review the file and
+# keep it (commit it in your deployment repo): without it a re-run would fall back to the defaults,
+# so the script refuses to redeploy an existing installation without it (ALLOW_DEFAULTS=1 overrides).
+# No secret ever goes into it; MEXC_API_KEY / MEXC_API_SECRET are refused there.
+#
+# Turning trading off only: scripts/kill-switch.sh (one env var on the rebalance service, no rebuild).
+#
+# Settings and defaults (same meaning as the Terraform variables):
 #   PROJECT_ID (required)  REGION [asia-northeast1]  FIRESTORE_LOCATION [asia-northeast1]
 #   NAME_PREFIX [qrl]  LIVE_TRADING [false]  AUTH_MODE [platform-verified]
 #   MEXC_BASE_URL [https://api.mexc.com]  MEXC_RECV_WINDOW_MS [5000]  STRATEGY_PROFILES []
@@ -15,37 +26,30 @@
 #   TIME_ZONE [Etc/UTC]  REBALANCE_TIMEOUT [120]  SNAPSHOT_TIMEOUT [60]  DEADLINE_MARGIN [30]
 #   SCHEDULER_RETRIES [2]  FUNCTION_MEMORY [512Mi]  INGRESS [all]
 #   STATIC_EGRESS_IP [false]  EGRESS_SUBNET_CIDR [10.8.0.0/26]  MANUAL_CALLERS [] (comma list of members)
-#   SKIP_BUILD [0]  SKIP_ALERTS [0] (alert policies need the gcloud alpha component)
+# Per run only (never written to the file): DEPLOY_CONFIG, SKIP_BUILD [0], SKIP_ALERTS [0] (alert
+# policies need the gcloud alpha component), DIST_DIR [dist], ALLOW_DEFAULTS [0]; flags --plan, --yes.
 set -euo pipefail
 
-: "${PROJECT_ID:?set PROJECT_ID to your Google Cloud project id}"
-REGION="${REGION:-asia-northeast1}"
-FIRESTORE_LOCATION="${FIRESTORE_LOCATION:-asia-northeast1}"
-NAME_PREFIX="${NAME_PREFIX:-qrl}"
-LIVE_TRADING="${LIVE_TRADING:-false}"
-AUTH_MODE="${AUTH_MODE:-platform-verified}"
-MEXC_BASE_URL="${MEXC_BASE_URL:-https://api.mexc.com}"
-MEXC_RECV_WINDOW_MS="${MEXC_RECV_WINDOW_MS:-5000}"
-STRATEGY_PROFILES="${STRATEGY_PROFILES:-}"
-ACCOUNT_ID="${ACCOUNT_ID:-}"
-REPLAY_WINDOW_S="${REPLAY_WINDOW_S:-900}"
-RUN_RETENTION_DAYS="${RUN_RETENTION_DAYS:-90}"
-LOG_LEVEL="${LOG_LEVEL:-info}"
-REBALANCE_SCHEDULE="${REBALANCE_SCHEDULE:-*/15 * * * *}"
-REBALANCE_PERIOD_MINUTES="${REBALANCE_PERIOD_MINUTES:-15}"
-SNAPSHOT_SCHEDULE="${SNAPSHOT_SCHEDULE:-0 * * * *}"
-TIME_ZONE="${TIME_ZONE:-Etc/UTC}"
-REBALANCE_TIMEOUT="${REBALANCE_TIMEOUT:-120}"
-SNAPSHOT_TIMEOUT="${SNAPSHOT_TIMEOUT:-60}"
-DEADLINE_MARGIN="${DEADLINE_MARGIN:-30}"
-SCHEDULER_RETRIES="${SCHEDULER_RETRIES:-2}"
-FUNCTION_MEMORY="${FUNCTION_MEMORY:-512Mi}"
-INGRESS="${INGRESS:-all}"
-STATIC_EGRESS_IP="${STATIC_EGRESS_IP:-false}"
-EGRESS_SUBNET_CIDR="${EGRESS_SUBNET_CIDR:-10.8.0.0/26}"
-MANUAL_CALLERS="${MANUAL_CALLERS:-}"
-
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/deploy-config.sh
+source "${root}/scripts/lib/deploy-config.sh"
+
+plan_only=false
+assume_yes=false
+for arg in "$@"; do
+  case "$arg" in
+    --plan) plan_only=true ;;
+    --yes | -y) assume_yes=true ;;
+    -h | --help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "deploy: unknown argument $arg (--plan, --yes, --help)" >&2; exit 2 ;;
+  esac
+done
+
+DEPLOY_CONFIG="${DEPLOY_CONFIG:-${root}/infra/deploy.env}"
+resolve_settings "$DEPLOY_CONFIG" "${deploy_settings[@]}"
+
+: "${PROJECT_ID:?set PROJECT_ID to your Google Cloud project id (in the environment or in ${DEPLOY_CONFIG})}"
+
 gc=(gcloud --project="$PROJECT_ID" --quiet)
 runtime_sa="${NAME_PREFIX}-runtime@${PROJECT_ID}.iam.gserviceaccount.com"
 scheduler_sa="${NAME_PREFIX}-scheduler@${PROJECT_ID}.iam.gserviceaccount.com"
@@ -60,6 +64,21 @@ case "$AUTH_MODE" in verify | platform-verified) ;; *) die "AUTH_MODE must be ve
 command -v gcloud >/dev/null || die "gcloud is not installed"
 
 fn_name() { echo "${NAME_PREFIX}-$1"; }
+
+step "settings"
+print_settings_changes "$DEPLOY_CONFIG"
+if [[ "$config_file_exists" != true && "${ALLOW_DEFAULTS:-0}" != 1 ]] &&
+  "${gc[@]}" functions describe "$(fn_name rebalance)" --gen2 --region="$REGION" --format='value(name)' >/dev/null 2>&1; then
+  die "$(fn_name rebalance) is already deployed in ${PROJECT_ID}, but ${DEPLOY_CONFIG} is missing: every setting you do not name would go back to its default (a custom STRATEGY_PROFILES to the built-in 50/50 profile). Restore the file deploy.sh wrote after the last deploy (DEPLOY_CONFIG=<path>), or name every setting and run with ALLOW_DEFAULTS=1."
+fi
+if [[ "$plan_only" == true ]]; then
+  echo "(--plan: nothing was deployed)"
+  exit 0
+fi
+if ((${#config_changes[@]} > 0)) && [[ -t 0 && "$assume_yes" != true ]]; then
+  read -r -p "deploy with these changes? [y/N] " answer
+  [[ "$answer" == [yY]* ]] || die "nothing was deployed"
+fi
 
 step "project"
 project_number="$("${gc[@]}" projects describe "$PROJECT_ID" --format='value(projectNumber)')"
@@ -144,6 +163,7 @@ step "functions"
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   "${root}/scripts/package-functions.sh"
 fi
+dist_dir="${DIST_DIR:-${root}/dist}"
 env_dir="$(mktemp -d)"
 trap 'rm -rf "$env_dir"' EXIT
 # YAML strings in single quotes; a single quote inside is doubled.
@@ -172,7 +192,7 @@ deploy_fn() {
   local env_file="${env_dir}/${fn}.yaml" stage="${env_dir}/src-${fn}"
   write_env "$env_file" "$(fn_url "$fn")"
   mkdir -p "$stage"
-  cp "${root}/dist/${fn}"/*.js "${root}/dist/${fn}"/*.js.map "${root}/dist/${fn}/package.json" "$stage/"
+  cp "${dist_dir}/${fn}"/*.js "${dist_dir}/${fn}"/*.js.map "${dist_dir}/${fn}/package.json" "$stage/"
   "${gc[@]}" functions deploy "$(fn_name "$fn")" --gen2 --region="$REGION" --runtime=nodejs22 \
     --source="$stage" --entry-point="$fn" --trigger-http --no-allow-unauthenticated \
     --service-account="$runtime_sa" --timeout="${timeout}s" --memory="$memory" \
@@ -299,6 +319,8 @@ JSON
 fi
 
 step "done"
+write_config_file "$DEPLOY_CONFIG"
+echo "settings as deployed: ${DEPLOY_CONFIG} (review and keep it; the next run starts from it)"
 echo "rebalance URL (OIDC audience): $(fn_url rebalance)"
 echo "scheduler account (only allowed caller): ${scheduler_sa}"
 echo "LIVE_TRADING=${LIVE_TRADING}"
