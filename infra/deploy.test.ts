@@ -15,6 +15,8 @@ let dist: string;
 
 interface Call {
   argv: string[];
+  /** curl's stdin (the Authorization header) */
+  stdin?: string;
   /** the --env-vars-file's content, as deploy.sh wrote it */
   envFile?: Record<string, string>;
 }
@@ -37,6 +39,8 @@ if (words.startsWith('projects describe')) process.stdout.write('123456789012\\n
 else if (words.startsWith('functions describe')) process.exit(process.env.GCLOUD_FUNCTIONS_EXIST === '1' ? 0 : 1);
 else if (words.startsWith('secrets versions list')) process.stdout.write('projects/p/secrets/s/versions/1\\n');
 else if (words.startsWith('compute addresses describe')) process.stdout.write('203.0.113.7\\n');
+else if (words.startsWith('config get-value account')) process.stdout.write((process.env.GCLOUD_ACCOUNT || '') + '\\n');
+else if (words.startsWith('auth print-identity-token')) process.stdout.write('header.payload.signature\\n');
 process.exit(0);
 `;
 
@@ -46,6 +50,12 @@ beforeAll(() => {
   mkdirSync(bin);
   writeFileSync(join(bin, 'gcloud'), STAND_IN);
   chmodSync(join(bin, 'gcloud'), 0o755);
+  // curl for scripts/call.sh: records its argv and the header it reads from stdin, answers a report
+  writeFileSync(
+    join(bin, 'curl'),
+    `#!${process.execPath}\nconst fs = require('node:fs');\nconst stdin = fs.readFileSync(0, 'utf8');\nfs.appendFileSync(process.env.GCLOUD_LOG, JSON.stringify({ argv: ['curl', ...process.argv.slice(2)], stdin }) + '\\n');\nprocess.stdout.write('{"status":"dry_run"}');\n`,
+  );
+  chmodSync(join(bin, 'curl'), 0o755);
   dist = join(dir, 'dist');
   for (const fn of ['rebalance', 'snapshot', 'health']) {
     mkdirSync(join(dist, fn), { recursive: true });
@@ -55,7 +65,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let runNo = 0;
-function run(script: 'deploy.sh' | 'kill-switch.sh', env: Record<string, string>, args: string[] = []) {
+function run(script: 'deploy.sh' | 'kill-switch.sh' | 'call.sh', env: Record<string, string>, args: string[] = []) {
   runNo += 1;
   const log = join(dir, `calls-${runNo}.jsonl`);
   writeFileSync(log, '');
@@ -198,6 +208,84 @@ describe('scripts/deploy.sh: a re-run changes only what it names', () => {
   });
 });
 
+describe('scripts/deploy.sh: CALLERS', () => {
+  const config = () => join(dir, 'callers.env');
+  const invokerCalls = (calls: Call[]) =>
+    calls
+      .filter((c) => c.argv.includes('run') && c.argv.some((a) => a.endsWith('-iam-policy-binding')))
+      .map(
+        (c) =>
+          `${c.argv.find((a) => a.endsWith('-iam-policy-binding'))} ${c.argv[5]} ${c.argv.find((a) => a.startsWith('--member='))}`,
+      );
+
+  it('gives each caller run.invoker on its functions, its e-mail in OIDC_ALLOWED_EMAILS, a person also OIDC_GCLOUD_USER_EMAILS', () => {
+    const r = run('deploy.sh', {
+      DEPLOY_CONFIG: config(),
+      PROJECT_ID: 'demo-project',
+      CALLERS: 'user:alice@example.com=all serviceAccount:uptime@demo-project.iam.gserviceaccount.com=health',
+    });
+    expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
+    expect(invokerCalls(r.calls)).toEqual([
+      'add-iam-policy-binding qrl-rebalance --member=serviceAccount:qrl-scheduler@demo-project.iam.gserviceaccount.com',
+      'add-iam-policy-binding qrl-snapshot --member=serviceAccount:qrl-scheduler@demo-project.iam.gserviceaccount.com',
+      'add-iam-policy-binding qrl-health --member=serviceAccount:qrl-scheduler@demo-project.iam.gserviceaccount.com',
+      'add-iam-policy-binding qrl-rebalance --member=user:alice@example.com',
+      'add-iam-policy-binding qrl-snapshot --member=user:alice@example.com',
+      'add-iam-policy-binding qrl-health --member=user:alice@example.com',
+      'add-iam-policy-binding qrl-health --member=serviceAccount:uptime@demo-project.iam.gserviceaccount.com',
+    ]);
+    const env = Object.fromEntries(
+      r.calls
+        .filter((c) => c.envFile)
+        .map((c) => [
+          c.argv[4],
+          { allowed: c.envFile?.OIDC_ALLOWED_EMAILS, people: c.envFile?.OIDC_GCLOUD_USER_EMAILS },
+        ]),
+    );
+    expect(env).toEqual({
+      'qrl-rebalance': {
+        allowed: 'qrl-scheduler@demo-project.iam.gserviceaccount.com,alice@example.com',
+        people: 'alice@example.com',
+      },
+      'qrl-snapshot': {
+        allowed: 'qrl-scheduler@demo-project.iam.gserviceaccount.com,alice@example.com',
+        people: 'alice@example.com',
+      },
+      'qrl-health': {
+        allowed:
+          'qrl-scheduler@demo-project.iam.gserviceaccount.com,alice@example.com,uptime@demo-project.iam.gserviceaccount.com',
+        people: 'alice@example.com',
+      },
+    });
+  });
+
+  it('removes the invoker binding of a caller no longer named', () => {
+    const r = run('deploy.sh', {
+      DEPLOY_CONFIG: config(),
+      CALLERS: 'user:alice@example.com=rebalance',
+      GCLOUD_FUNCTIONS_EXIST: '1',
+    });
+    expect(r.status).toBe(0);
+    expect(invokerCalls(r.calls).filter((c) => !c.includes('qrl-scheduler'))).toEqual([
+      'add-iam-policy-binding qrl-rebalance --member=user:alice@example.com',
+      'remove-iam-policy-binding qrl-snapshot --member=user:alice@example.com',
+      'remove-iam-policy-binding qrl-health --member=user:alice@example.com',
+      'remove-iam-policy-binding qrl-health --member=serviceAccount:uptime@demo-project.iam.gserviceaccount.com',
+    ]);
+  });
+
+  it.each([
+    ['group:ops@example.com=health', /a group cannot be checked: a token names a person/],
+    ['user:alice@example.com', /has no =functions/],
+    ['user:alice@example.com=rebalance+deploy', /deploy is not rebalance, snapshot or health/],
+  ])('refuses CALLERS=%j before calling gcloud: %s', (callers, message) => {
+    const r = run('deploy.sh', { DEPLOY_CONFIG: join(dir, 'never.env'), PROJECT_ID: 'demo-project', CALLERS: callers });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.calls).toEqual([]);
+  });
+});
+
 describe('scripts/kill-switch.sh: turns trading off and nothing else', () => {
   it('sets LIVE_TRADING=false on the rebalance service only, and records it alone in the settings file', () => {
     const config = join(dir, 'live.env');
@@ -225,6 +313,51 @@ describe('scripts/kill-switch.sh: turns trading off and nothing else', () => {
     // LOG_LEVEL named in the environment is not written: the kill switch changes one thing
     for (const [name, value] of Object.entries(before)) if (name !== 'LIVE_TRADING') expect(after[name]).toBe(value);
     expect(after.LOG_LEVEL).toBe("'info'");
+  });
+});
+
+describe('scripts/call.sh: who calls', () => {
+  const call = (caller: string[], account = 'alice@example.com') =>
+    run('call.sh', { GCLOUD_ACCOUNT: account }, [
+      '--project',
+      'demo-project',
+      '--execution-id',
+      'manual-0001',
+      '--dry-run',
+      ...caller,
+    ]);
+  const tokenCall = (calls: Call[]) => calls.find((c) => c.argv.includes('print-identity-token'))?.argv ?? [];
+  const URL = 'https://qrl-rebalance-123456789012.asia-northeast1.run.app';
+
+  it('as yourself by default: a person sends the token gcloud mints for them (gcloud’s audience)', () => {
+    const r = call([]);
+    expect(r.status).toBe(0);
+    expect(tokenCall(r.calls)).toEqual(['auth', 'print-identity-token']);
+    expect(r.stderr).toContain(`POST ${URL}  executionId=manual-0001 dryRun=true as alice@example.com`);
+    const curl = r.calls.find((c) => c.argv[0] === 'curl');
+    expect(curl?.argv).toContain('{"executionId":"manual-0001","dryRun":true}');
+    expect(curl?.stdin).toBe('Authorization: Bearer header.payload.signature\n');
+  });
+
+  it('a service account active in gcloud mints a token for the function URL', () => {
+    expect(tokenCall(call([], 'ci@demo-project.iam.gserviceaccount.com').calls)).toEqual([
+      'auth',
+      'print-identity-token',
+      `--audiences=${URL}`,
+    ]);
+  });
+
+  it('--caller <sa> and --caller scheduler impersonate, with the URL as audience and the e-mail included', () => {
+    expect(tokenCall(call(['--caller', 'ops@demo-project.iam.gserviceaccount.com']).calls)).toEqual([
+      'auth',
+      'print-identity-token',
+      '--impersonate-service-account=ops@demo-project.iam.gserviceaccount.com',
+      `--audiences=${URL}`,
+      '--include-email',
+    ]);
+    expect(tokenCall(call(['--caller', 'scheduler']).calls)).toContain(
+      '--impersonate-service-account=qrl-scheduler@demo-project.iam.gserviceaccount.com',
+    );
   });
 });
 

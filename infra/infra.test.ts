@@ -70,10 +70,26 @@ const varDefault = (name: string): Json => block(tf.variable[name], `variable ${
 function terraformEnv(): Record<string, string> {
   const fn = block(resources('google_cloudfunctions2_function').fn, 'function');
   const service = block(fn.service_config, 'service_config');
-  expect(str(service.environment_variables, 'environment_variables')).toMatch(
-    /^\$\{merge\(local\.common_env, \{ OIDC_AUDIENCE = local\.function_urls\[each\.key\] \}\)\}$/,
-  );
-  const env: Record<string, string> = { OIDC_AUDIENCE: 'https://qrl-rebalance-123456789012.asia-northeast1.run.app' };
+  expect(service.environment_variables).toBe(hcl('merge(local.common_env, local.function_env[each.key])'));
+  // local.function_env (a for expression, which hcl2json leaves as text): the per-function auth
+  // variables, here resolved for callers = {} (the default: only the scheduler's e-mail)
+  const perFunction = str(tf.locals.function_env, 'function_env').replace(/\s+/g, ' ');
+  for (const line of [
+    'OIDC_AUDIENCE = local.function_urls[key]',
+    'OIDC_ALLOWED_EMAILS = join(",", concat([google_service_account.scheduler.email], local.caller_emails[key]))',
+    'OIDC_GCLOUD_USER_EMAILS = join(",", local.gcloud_user_emails[key])',
+  ])
+    expect(perFunction).toContain(line);
+  expect([...perFunction.matchAll(/([A-Z_]+) =/g)].map((m) => m[1])).toEqual([
+    'OIDC_AUDIENCE',
+    'OIDC_ALLOWED_EMAILS',
+    'OIDC_GCLOUD_USER_EMAILS',
+  ]);
+  const env: Record<string, string> = {
+    OIDC_AUDIENCE: 'https://qrl-rebalance-123456789012.asia-northeast1.run.app',
+    OIDC_ALLOWED_EMAILS: 'qrl-scheduler@demo.iam.gserviceaccount.com',
+    OIDC_GCLOUD_USER_EMAILS: '',
+  };
   for (const [name, raw] of Object.entries(obj(tf.locals.common_env, 'common_env'))) {
     const value = str(raw, name);
     const ref = /^\$\{(?:tostring\()?var\.([a-z_]+)\)?\}$/.exec(value);
@@ -192,6 +208,23 @@ describe('terraform', () => {
       expect(member).not.toMatch(/allUsers|allAuthenticatedUsers/);
   });
 
+  it('lets the scheduler invoke all three functions, and each caller only the functions listed for it', () => {
+    const scheduler = block(resources('google_cloud_run_v2_service_iam_member').scheduler_invokes, 'scheduler_invokes');
+    expect(scheduler.for_each).toBe(hcl('toset(["rebalance", "snapshot", "health"])'));
+    const callers = block(resources('google_cloud_run_v2_service_iam_member').callers_invoke, 'callers_invoke');
+    const key = ['fn', 'member'].map((f) => hcl(`p.${f}`)).join(' ');
+    expect(callers.for_each).toBe(hcl(`{ for p in local.caller_pairs : "${key}" => p }`));
+    expect(callers).toMatchObject({
+      role: 'roles/run.invoker',
+      member: hcl('each.value.member'),
+      name: hcl('google_cloudfunctions2_function.fn[each.value.fn].name'),
+    });
+    expect(varDefault('callers')).toEqual({});
+    // only people and service accounts: a token names a person, so group membership cannot be checked
+    const validation = block(block(tf.variable.callers, 'callers').validation, 'callers validation');
+    expect(String(validation.condition)).toContain('^(user|serviceAccount):');
+  });
+
   it('runs every function on nodejs22 and rebalance alone', () => {
     const runtimes = pairs(resources('google_cloudfunctions2_function')).filter(([k]) => k === 'runtime');
     expect(runtimes.map(([, v]) => v)).toEqual(['nodejs22']);
@@ -242,7 +275,7 @@ describe('scripts/deploy.sh', () => {
   });
 
   it('grants no role broader than needed', () => {
-    const roles = [...deploySh.matchAll(/--role=(\S+)/g)].map((m) => m[1]);
+    const roles = [...new Set([...deploySh.matchAll(/--role=(\S+)/g)].map((m) => m[1]))];
     expect(roles.sort()).toEqual(
       [
         'roles/datastore.user',

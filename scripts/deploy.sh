@@ -25,7 +25,13 @@
 #   REBALANCE_SCHEDULE [*/15 * * * *]  REBALANCE_PERIOD_MINUTES [15]  SNAPSHOT_SCHEDULE [0 * * * *]
 #   TIME_ZONE [Etc/UTC]  REBALANCE_TIMEOUT [120]  SNAPSHOT_TIMEOUT [60]  DEADLINE_MARGIN [30]
 #   SCHEDULER_RETRIES [2]  FUNCTION_MEMORY [512Mi]  INGRESS [all]
-#   STATIC_EGRESS_IP [false]  EGRESS_SUBNET_CIDR [10.8.0.0/26]  MANUAL_CALLERS [] (comma list of members)
+#   STATIC_EGRESS_IP [false]  EGRESS_SUBNET_CIDR [10.8.0.0/26]
+#   CALLERS [] who may call which function by hand, recorded as themselves: space-separated
+#     member=function+function entries (=all for the three), members user:<email> or serviceAccount:<email>:
+#     CALLERS='user:alice@example.com=all serviceAccount:uptime@my-project.iam.gserviceaccount.com=health'
+#     Each gets run.invoker there and is added to its OIDC_ALLOWED_EMAILS; user: members also to
+#     OIDC_GCLOUD_USER_EMAILS (docs/authentication.md). Removing an entry removes its invoker binding.
+#   MANUAL_CALLERS [] comma list of members who may also impersonate the scheduler (call.sh --caller scheduler)
 # Per run only (never written to the file): DEPLOY_CONFIG, SKIP_BUILD [0], SKIP_ALERTS [0] (alert
 # policies need the gcloud alpha component), DIST_DIR [dist], ALLOW_DEFAULTS [0]; flags --plan, --yes.
 set -euo pipefail
@@ -60,6 +66,29 @@ step() { printf '\n== %s\n' "$*"; }
 die() { echo "deploy: $*" >&2; exit 1; }
 
 case "$LIVE_TRADING" in true | false) ;; *) die "LIVE_TRADING must be true or false" ;; esac
+caller_pairs=()
+previous_pairs=()
+# shellcheck disable=SC2153 # CALLERS is set by resolve_settings
+parse_callers "$CALLERS" caller_pairs
+if [[ -v "config_file_value[CALLERS]" ]]; then parse_callers "${config_file_value[CALLERS]}" previous_pairs; fi
+has_pair() {
+  local wanted="$1" pair
+  for pair in "${caller_pairs[@]}"; do [[ "$pair" == "$wanted" ]] && return 0; done
+  return 1
+}
+# the e-mails a function accepts: the scheduler's and its callers'; and the people among them
+allowed_emails() {
+  local fn="$1" pair emails="$scheduler_sa"
+  for pair in "${caller_pairs[@]}"; do [[ "${pair%% *}" == "$fn" ]] && emails+=",${pair#* *:}"; done
+  echo "$emails"
+}
+gcloud_user_emails() {
+  local fn="$1" pair emails=""
+  for pair in "${caller_pairs[@]}"; do
+    [[ "${pair%% *}" == "$fn" && "${pair#* }" == user:* ]] && emails+="${emails:+,}${pair#* user:}"
+  done
+  echo "$emails"
+}
 case "$AUTH_MODE" in verify | platform-verified) ;; *) die "AUTH_MODE must be verify or platform-verified (none is refused in the cloud)" ;; esac
 command -v gcloud >/dev/null || die "gcloud is not installed"
 
@@ -169,7 +198,7 @@ trap 'rm -rf "$env_dir"' EXIT
 # YAML strings in single quotes; a single quote inside is doubled.
 yaml_str() { printf "'%s'" "${1//\'/\'\'}"; }
 write_env() {
-  local file="$1" audience="$2"
+  local file="$1" audience="$2" fn="$3"
   {
     echo "MEXC_BASE_URL: $(yaml_str "$MEXC_BASE_URL")"
     echo "MEXC_RECV_WINDOW_MS: $(yaml_str "$MEXC_RECV_WINDOW_MS")"
@@ -177,7 +206,8 @@ write_env() {
     echo "STRATEGY_PROFILES: $(yaml_str "$STRATEGY_PROFILES")"
     echo "ACCOUNT_ID: $(yaml_str "$ACCOUNT_ID")"
     echo "OIDC_AUDIENCE: $(yaml_str "$audience")"
-    echo "OIDC_ALLOWED_EMAILS: $(yaml_str "$scheduler_sa")"
+    echo "OIDC_ALLOWED_EMAILS: $(yaml_str "$(allowed_emails "$fn")")"
+    echo "OIDC_GCLOUD_USER_EMAILS: $(yaml_str "$(gcloud_user_emails "$fn")")"
     echo "AUTH_MODE: $(yaml_str "$AUTH_MODE")"
     echo "REPLAY_WINDOW_S: $(yaml_str "$REPLAY_WINDOW_S")"
     echo "LEDGER: 'firestore'"
@@ -190,7 +220,7 @@ write_env() {
 deploy_fn() {
   local fn="$1" timeout="$2" memory="$3" max_instances="$4" concurrency="$5"
   local env_file="${env_dir}/${fn}.yaml" stage="${env_dir}/src-${fn}"
-  write_env "$env_file" "$(fn_url "$fn")"
+  write_env "$env_file" "$(fn_url "$fn")" "$fn"
   mkdir -p "$stage"
   cp "${dist_dir}/${fn}"/*.js "${dist_dir}/${fn}"/*.js.map "${dist_dir}/${fn}/package.json" "$stage/"
   "${gc[@]}" functions deploy "$(fn_name "$fn")" --gen2 --region="$REGION" --runtime=nodejs22 \
@@ -204,10 +234,21 @@ deploy_fn rebalance "$REBALANCE_TIMEOUT" "$FUNCTION_MEMORY" 1 1
 deploy_fn snapshot "$SNAPSHOT_TIMEOUT" "$FUNCTION_MEMORY" 1 1
 deploy_fn health 30 256Mi 2 10
 
-step "scheduler may invoke rebalance and snapshot (on those services only)"
-for fn in rebalance snapshot; do
+step "invokers: the scheduler on the three functions, CALLERS on theirs (those services only)"
+for fn in rebalance snapshot health; do
   "${gc[@]}" run services add-iam-policy-binding "$(fn_name "$fn")" --region="$REGION" \
     --member="serviceAccount:${scheduler_sa}" --role=roles/run.invoker >/dev/null
+done
+for pair in "${caller_pairs[@]}"; do
+  "${gc[@]}" run services add-iam-policy-binding "$(fn_name "${pair%% *}")" --region="$REGION" \
+    --member="${pair#* }" --role=roles/run.invoker >/dev/null
+done
+# what the last deploy granted (the settings file's CALLERS) and this one no longer names
+for pair in "${previous_pairs[@]}"; do
+  has_pair "$pair" && continue
+  echo "removing ${pair#* } from $(fn_name "${pair%% *}") (no longer in CALLERS)"
+  "${gc[@]}" run services remove-iam-policy-binding "$(fn_name "${pair%% *}")" --region="$REGION" \
+    --member="${pair#* }" --role=roles/run.invoker >/dev/null
 done
 
 step "scheduler jobs"
@@ -322,7 +363,8 @@ step "done"
 write_config_file "$DEPLOY_CONFIG"
 echo "settings as deployed: ${DEPLOY_CONFIG} (review and keep it; the next run starts from it)"
 echo "rebalance URL (OIDC audience): $(fn_url rebalance)"
-echo "scheduler account (only allowed caller): ${scheduler_sa}"
+echo "scheduler account (calls all three): ${scheduler_sa}"
+for fn in rebalance snapshot health; do echo "callers of $(fn_name "$fn"): $(allowed_emails "$fn")"; done
 echo "LIVE_TRADING=${LIVE_TRADING}"
 if [[ "$STATIC_EGRESS_IP" == true ]]; then
   echo "egress IP (bind the MEXC key to it): $("${gc[@]}" compute addresses describe "${NAME_PREFIX}-egress" --region="$REGION" --format='value(address)')"

@@ -34,6 +34,7 @@ declare -ga deploy_settings=(
   "INGRESS=all"
   "STATIC_EGRESS_IP=false"
   "EGRESS_SUBNET_CIDR=10.8.0.0/26"
+  "CALLERS="
   "MANUAL_CALLERS="
 )
 
@@ -132,4 +133,31 @@ write_config_file() {
     done
   } >"$tmp"
   mv "$tmp" "$file"
+}
+
+# CALLERS: space-separated `member=function+function` entries (`=all` for the three), e.g.
+#   CALLERS='user:alice@example.com=all serviceAccount:uptime@p.iam.gserviceaccount.com=health'
+# parse_callers <spec> <array name>: fills the array with one "function member" pair per entry and
+# function, or stops naming the bad entry.
+parse_callers() {
+  local spec="$1" entry member fns fn
+  local -n pairs_out="$2"
+  pairs_out=()
+  for entry in $spec; do
+    [[ "$entry" == *=* ]] || config_die "CALLERS entry ${entry} has no =functions (e.g. user:you@example.com=rebalance+health, or =all)"
+    member="${entry%%=*}"
+    fns="${entry#*=}"
+    [[ "$member" =~ ^(user|serviceAccount):[^@[:space:]:]+@[^@[:space:]]+$ ]] ||
+      config_die "CALLERS entry ${entry}: the member must be user:<email> or serviceAccount:<email> (a group cannot be checked: a token names a person)"
+    [[ "$fns" == all ]] && fns=rebalance+snapshot+health
+    local fn_list=()
+    IFS='+' read -r -a fn_list <<<"$fns"
+    ((${#fn_list[@]} > 0)) || config_die "CALLERS entry ${entry} names no function"
+    for fn in "${fn_list[@]}"; do
+      case "$fn" in
+        rebalance | snapshot | health) pairs_out+=("${fn} ${member}") ;;
+        *) config_die "CALLERS entry ${entry}: ${fn} is not rebalance, snapshot or health" ;;
+      esac
+    done
+  done
 }
