@@ -167,6 +167,13 @@ describe('scripts/deploy.sh: a re-run changes only what it names', () => {
     expect(settings(config).LOG_LEVEL).toBe("'info'");
   });
 
+  it('reads infra/deploy.env.example as a settings file', () => {
+    const example = run('deploy.sh', { DEPLOY_CONFIG: join(root, 'infra', 'deploy.env.example') }, ['--plan']);
+    expect({ status: example.status, stderr: example.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(example.stdout).toMatch(/settings: .*deploy\.env\.example with 0 change\(s\)/);
+    expect(mutating(example.calls)).toEqual([]);
+  });
+
   it('refuses to redeploy an existing installation without its settings file', () => {
     const lost = run('deploy.sh', {
       DEPLOY_CONFIG: join(dir, 'missing.env'),
