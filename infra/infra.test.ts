@@ -13,6 +13,8 @@ import { ENV_VARS, loadConfig } from '@qrl-rebalancer/shared/config';
 const root = resolve(__dirname, '..');
 const tfDir = join(root, 'infra', 'terraform');
 const deploySh = readFileSync(join(root, 'scripts', 'deploy.sh'), 'utf8');
+/** deploy.sh's settings and their defaults (`"NAME=default"` entries), shared with kill-switch.sh */
+const deployConfigSh = readFileSync(join(root, 'scripts', 'lib', 'deploy-config.sh'), 'utf8');
 
 /** Terraform's `${...}` interpolation as hcl2json renders it. */
 const hcl = (expr: string): string => `\${${expr}}`;
@@ -68,10 +70,26 @@ const varDefault = (name: string): Json => block(tf.variable[name], `variable ${
 function terraformEnv(): Record<string, string> {
   const fn = block(resources('google_cloudfunctions2_function').fn, 'function');
   const service = block(fn.service_config, 'service_config');
-  expect(str(service.environment_variables, 'environment_variables')).toMatch(
-    /^\$\{merge\(local\.common_env, \{ OIDC_AUDIENCE = local\.function_urls\[each\.key\] \}\)\}$/,
-  );
-  const env: Record<string, string> = { OIDC_AUDIENCE: 'https://qrl-rebalance-123456789012.asia-northeast1.run.app' };
+  expect(service.environment_variables).toBe(hcl('merge(local.common_env, local.function_env[each.key])'));
+  // local.function_env (a for expression, which hcl2json leaves as text): the per-function auth
+  // variables, here resolved for callers = {} (the default: only the scheduler's e-mail)
+  const perFunction = str(tf.locals.function_env, 'function_env').replace(/\s+/g, ' ');
+  for (const line of [
+    'OIDC_AUDIENCE = local.function_urls[key]',
+    'OIDC_ALLOWED_EMAILS = join(",", concat([google_service_account.scheduler.email], local.caller_emails[key]))',
+    'OIDC_GCLOUD_USER_EMAILS = join(",", local.gcloud_user_emails[key])',
+  ])
+    expect(perFunction).toContain(line);
+  expect([...perFunction.matchAll(/([A-Z_]+) =/g)].map((m) => m[1])).toEqual([
+    'OIDC_AUDIENCE',
+    'OIDC_ALLOWED_EMAILS',
+    'OIDC_GCLOUD_USER_EMAILS',
+  ]);
+  const env: Record<string, string> = {
+    OIDC_AUDIENCE: 'https://qrl-rebalance-123456789012.asia-northeast1.run.app',
+    OIDC_ALLOWED_EMAILS: 'qrl-scheduler@demo.iam.gserviceaccount.com',
+    OIDC_GCLOUD_USER_EMAILS: '',
+  };
   for (const [name, raw] of Object.entries(obj(tf.locals.common_env, 'common_env'))) {
     const value = str(raw, name);
     const ref = /^\$\{(?:tostring\()?var\.([a-z_]+)\)?\}$/.exec(value);
@@ -158,7 +176,7 @@ describe('terraform', () => {
   it('leaves ACCOUNT_ID empty by default, so the account id is the API key fingerprint', () => {
     expect(varDefault('account_id')).toBe('');
     expect(loadConfig(terraformEnv()).accountId).toMatch(/^key-[0-9a-f]{16}$/);
-    expect(deploySh).toMatch(/^ACCOUNT_ID="\$\{ACCOUNT_ID:-\}"$/m);
+    expect(deployConfigSh).toMatch(/^ {2}"ACCOUNT_ID="$/m);
   });
 
   it('never takes a secret value as a variable or writes one into state', () => {
@@ -188,6 +206,23 @@ describe('terraform', () => {
     expect(roleHolders('roles/iam.serviceAccountOpenIdTokenCreator')).toEqual(['google_service_account_iam_member']);
     for (const [, member] of pairs(tf.resource).filter(([k]) => k === 'member'))
       expect(member).not.toMatch(/allUsers|allAuthenticatedUsers/);
+  });
+
+  it('lets the scheduler invoke all three functions, and each caller only the functions listed for it', () => {
+    const scheduler = block(resources('google_cloud_run_v2_service_iam_member').scheduler_invokes, 'scheduler_invokes');
+    expect(scheduler.for_each).toBe(hcl('toset(["rebalance", "snapshot", "health"])'));
+    const callers = block(resources('google_cloud_run_v2_service_iam_member').callers_invoke, 'callers_invoke');
+    const key = ['fn', 'member'].map((f) => hcl(`p.${f}`)).join(' ');
+    expect(callers.for_each).toBe(hcl(`{ for p in local.caller_pairs : "${key}" => p }`));
+    expect(callers).toMatchObject({
+      role: 'roles/run.invoker',
+      member: hcl('each.value.member'),
+      name: hcl('google_cloudfunctions2_function.fn[each.value.fn].name'),
+    });
+    expect(varDefault('callers')).toEqual({});
+    // only people and service accounts: a token names a person, so group membership cannot be checked
+    const validation = block(block(tf.variable.callers, 'callers').validation, 'callers validation');
+    expect(String(validation.condition)).toContain('^(user|serviceAccount):');
   });
 
   it('runs every function on nodejs22 and rebalance alone', () => {
@@ -234,13 +269,13 @@ describe('scripts/deploy.sh', () => {
   it('uses nodejs22, keeps live trading off by default and refuses AUTH_MODE=none', () => {
     const runtimes = [...deploySh.matchAll(/--runtime=(\S+)/g)].map((m) => m[1]);
     expect(runtimes).toEqual(['nodejs22']);
-    expect(deploySh).toMatch(/^LIVE_TRADING="\$\{LIVE_TRADING:-false\}"$/m);
-    expect(deploySh).not.toMatch(/AUTH_MODE:-none/);
+    expect(deployConfigSh).toMatch(/^ {2}"LIVE_TRADING=false"$/m);
+    expect(deployConfigSh).toMatch(/^ {2}"AUTH_MODE=platform-verified"$/m);
     expect(deploySh).toMatch(/^set -euo pipefail$/m);
   });
 
   it('grants no role broader than needed', () => {
-    const roles = [...deploySh.matchAll(/--role=(\S+)/g)].map((m) => m[1]);
+    const roles = [...new Set([...deploySh.matchAll(/--role=(\S+)/g)].map((m) => m[1]))];
     expect(roles.sort()).toEqual(
       [
         'roles/datastore.user',
@@ -259,7 +294,7 @@ describe('scripts/deploy.sh', () => {
 
   it('waits longer than the function runs', () => {
     expect(deploySh).toMatch(/local deadline=\$\(\(timeout \+ DEADLINE_MARGIN\)\)/);
-    expect(Number(/DEADLINE_MARGIN="\$\{DEADLINE_MARGIN:-(\d+)\}"/.exec(deploySh)?.[1])).toBeGreaterThan(0);
+    expect(Number(/"DEADLINE_MARGIN=(\d+)"/.exec(deployConfigSh)?.[1])).toBeGreaterThan(0);
   });
 });
 
@@ -283,9 +318,11 @@ describe('shell scripts', () => {
   }
 
   it('pass shellcheck', () => {
-    const scripts = readdirSync(join(root, 'scripts'))
-      .filter((f) => f.endsWith('.sh'))
-      .map((f) => join(root, 'scripts', f));
+    const scripts = ['scripts', 'scripts/lib'].flatMap((d) =>
+      readdirSync(join(root, d))
+        .filter((f) => f.endsWith('.sh'))
+        .map((f) => join(root, d, f)),
+    );
     expect(scripts.length).toBeGreaterThanOrEqual(3);
     const result = spawnSync('shellcheck', scripts, { encoding: 'utf8' });
     if (result.error)

@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # Deploys qrl-rebalancer with gcloud only: the same resources as infra/terraform, for operators
-# without Terraform. Idempotent: every step creates what is missing and updates what exists, so
-# re-running it applies changed settings and a new build. Secret values are never printed.
+# without Terraform. Idempotent: every step creates what is missing and updates what exists.
 #
-#   PROJECT_ID=my-project scripts/deploy.sh
+#   PROJECT_ID=my-project scripts/deploy.sh            # first deploy: defaults + what you name
+#   LIVE_TRADING=true scripts/deploy.sh                # later: changes LIVE_TRADING, nothing else
+#   scripts/deploy.sh --plan                           # print the settings and what would change; deploy nothing
 #
-# Settings (environment, defaults in brackets; same meaning as the Terraform variables):
+# The settings live in ONE file, DEPLOY_CONFIG (default infra/deploy.env): NAME='value' lines, parsed
+# (never sourced), rewritten by this script after every successful deploy with every setting as it
+# was deployed. A run takes each setting from the environment when you name it there, else from that
+# file, else from the default below, and prints what changes before it deploys. Review the file and
+# keep it (commit it in your deployment repo): without it a re-run would fall back to the defaults,
+# so the script refuses to redeploy an existing installation without it (ALLOW_DEFAULTS=1 overrides).
+# No secret ever goes into it; MEXC_API_KEY / MEXC_API_SECRET are refused there.
+#
+# Turning trading off only: scripts/kill-switch.sh (one env var on the rebalance service, no rebuild).
+#
+# Settings and defaults (same meaning as the Terraform variables):
 #   PROJECT_ID (required)  REGION [asia-northeast1]  FIRESTORE_LOCATION [asia-northeast1]
 #   NAME_PREFIX [qrl]  LIVE_TRADING [false]  AUTH_MODE [platform-verified]
 #   MEXC_BASE_URL [https://api.mexc.com]  MEXC_RECV_WINDOW_MS [5000]  STRATEGY_PROFILES []
@@ -14,38 +25,37 @@
 #   REBALANCE_SCHEDULE [*/15 * * * *]  REBALANCE_PERIOD_MINUTES [15]  SNAPSHOT_SCHEDULE [0 * * * *]
 #   TIME_ZONE [Etc/UTC]  REBALANCE_TIMEOUT [120]  SNAPSHOT_TIMEOUT [60]  DEADLINE_MARGIN [30]
 #   SCHEDULER_RETRIES [2]  FUNCTION_MEMORY [512Mi]  INGRESS [all]
-#   STATIC_EGRESS_IP [false]  EGRESS_SUBNET_CIDR [10.8.0.0/26]  MANUAL_CALLERS [] (comma list of members)
-#   SKIP_BUILD [0]  SKIP_ALERTS [0] (alert policies need the gcloud alpha component)
+#   STATIC_EGRESS_IP [false]  EGRESS_SUBNET_CIDR [10.8.0.0/26]
+#   CALLERS [] who may call which function by hand, recorded as themselves: space-separated
+#     member=function+function entries (=all for the three), members user:<email> or serviceAccount:<email>:
+#     CALLERS='user:alice@example.com=all serviceAccount:uptime@my-project.iam.gserviceaccount.com=health'
+#     Each gets run.invoker there and is added to its OIDC_ALLOWED_EMAILS; user: members also to
+#     OIDC_GCLOUD_USER_EMAILS (docs/authentication.md). Removing an entry removes its invoker binding.
+#   MANUAL_CALLERS [] comma list of members who may also impersonate the scheduler (call.sh --caller scheduler)
+# Per run only (never written to the file): DEPLOY_CONFIG, SKIP_BUILD [0], SKIP_ALERTS [0] (alert
+# policies need the gcloud alpha component), DIST_DIR [dist], ALLOW_DEFAULTS [0]; flags --plan, --yes.
 set -euo pipefail
 
-: "${PROJECT_ID:?set PROJECT_ID to your Google Cloud project id}"
-REGION="${REGION:-asia-northeast1}"
-FIRESTORE_LOCATION="${FIRESTORE_LOCATION:-asia-northeast1}"
-NAME_PREFIX="${NAME_PREFIX:-qrl}"
-LIVE_TRADING="${LIVE_TRADING:-false}"
-AUTH_MODE="${AUTH_MODE:-platform-verified}"
-MEXC_BASE_URL="${MEXC_BASE_URL:-https://api.mexc.com}"
-MEXC_RECV_WINDOW_MS="${MEXC_RECV_WINDOW_MS:-5000}"
-STRATEGY_PROFILES="${STRATEGY_PROFILES:-}"
-ACCOUNT_ID="${ACCOUNT_ID:-}"
-REPLAY_WINDOW_S="${REPLAY_WINDOW_S:-900}"
-RUN_RETENTION_DAYS="${RUN_RETENTION_DAYS:-90}"
-LOG_LEVEL="${LOG_LEVEL:-info}"
-REBALANCE_SCHEDULE="${REBALANCE_SCHEDULE:-*/15 * * * *}"
-REBALANCE_PERIOD_MINUTES="${REBALANCE_PERIOD_MINUTES:-15}"
-SNAPSHOT_SCHEDULE="${SNAPSHOT_SCHEDULE:-0 * * * *}"
-TIME_ZONE="${TIME_ZONE:-Etc/UTC}"
-REBALANCE_TIMEOUT="${REBALANCE_TIMEOUT:-120}"
-SNAPSHOT_TIMEOUT="${SNAPSHOT_TIMEOUT:-60}"
-DEADLINE_MARGIN="${DEADLINE_MARGIN:-30}"
-SCHEDULER_RETRIES="${SCHEDULER_RETRIES:-2}"
-FUNCTION_MEMORY="${FUNCTION_MEMORY:-512Mi}"
-INGRESS="${INGRESS:-all}"
-STATIC_EGRESS_IP="${STATIC_EGRESS_IP:-false}"
-EGRESS_SUBNET_CIDR="${EGRESS_SUBNET_CIDR:-10.8.0.0/26}"
-MANUAL_CALLERS="${MANUAL_CALLERS:-}"
-
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/deploy-config.sh
+source "${root}/scripts/lib/deploy-config.sh"
+
+plan_only=false
+assume_yes=false
+for arg in "$@"; do
+  case "$arg" in
+    --plan) plan_only=true ;;
+    --yes | -y) assume_yes=true ;;
+    -h | --help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "deploy: unknown argument $arg (--plan, --yes, --help)" >&2; exit 2 ;;
+  esac
+done
+
+DEPLOY_CONFIG="${DEPLOY_CONFIG:-${root}/infra/deploy.env}"
+resolve_settings "$DEPLOY_CONFIG" "${deploy_settings[@]}"
+
+: "${PROJECT_ID:?set PROJECT_ID to your Google Cloud project id (in the environment or in ${DEPLOY_CONFIG})}"
+
 gc=(gcloud --project="$PROJECT_ID" --quiet)
 runtime_sa="${NAME_PREFIX}-runtime@${PROJECT_ID}.iam.gserviceaccount.com"
 scheduler_sa="${NAME_PREFIX}-scheduler@${PROJECT_ID}.iam.gserviceaccount.com"
@@ -56,10 +66,48 @@ step() { printf '\n== %s\n' "$*"; }
 die() { echo "deploy: $*" >&2; exit 1; }
 
 case "$LIVE_TRADING" in true | false) ;; *) die "LIVE_TRADING must be true or false" ;; esac
+caller_pairs=()
+previous_pairs=()
+# shellcheck disable=SC2153 # CALLERS is set by resolve_settings
+parse_callers "$CALLERS" caller_pairs
+if [[ -v "config_file_value[CALLERS]" ]]; then parse_callers "${config_file_value[CALLERS]}" previous_pairs; fi
+has_pair() {
+  local wanted="$1" pair
+  for pair in "${caller_pairs[@]}"; do [[ "$pair" == "$wanted" ]] && return 0; done
+  return 1
+}
+# the e-mails a function accepts: the scheduler's and its callers'; and the people among them
+allowed_emails() {
+  local fn="$1" pair emails="$scheduler_sa"
+  for pair in "${caller_pairs[@]}"; do [[ "${pair%% *}" == "$fn" ]] && emails+=",${pair#* *:}"; done
+  echo "$emails"
+}
+gcloud_user_emails() {
+  local fn="$1" pair emails=""
+  for pair in "${caller_pairs[@]}"; do
+    [[ "${pair%% *}" == "$fn" && "${pair#* }" == user:* ]] && emails+="${emails:+,}${pair#* user:}"
+  done
+  echo "$emails"
+}
 case "$AUTH_MODE" in verify | platform-verified) ;; *) die "AUTH_MODE must be verify or platform-verified (none is refused in the cloud)" ;; esac
 command -v gcloud >/dev/null || die "gcloud is not installed"
 
 fn_name() { echo "${NAME_PREFIX}-$1"; }
+
+step "settings"
+print_settings_changes "$DEPLOY_CONFIG"
+if [[ "$config_file_exists" != true && "${ALLOW_DEFAULTS:-0}" != 1 ]] &&
+  "${gc[@]}" functions describe "$(fn_name rebalance)" --gen2 --region="$REGION" --format='value(name)' >/dev/null 2>&1; then
+  die "$(fn_name rebalance) is already deployed in ${PROJECT_ID}, but ${DEPLOY_CONFIG} is missing: every setting you do not name would go back to its default (a custom STRATEGY_PROFILES to the built-in 50/50 profile). Restore the file deploy.sh wrote after the last deploy (DEPLOY_CONFIG=<path>), or name every setting and run with ALLOW_DEFAULTS=1."
+fi
+if [[ "$plan_only" == true ]]; then
+  echo "(--plan: nothing was deployed)"
+  exit 0
+fi
+if ((${#config_changes[@]} > 0)) && [[ -t 0 && "$assume_yes" != true ]]; then
+  read -r -p "deploy with these changes? [y/N] " answer
+  [[ "$answer" == [yY]* ]] || die "nothing was deployed"
+fi
 
 step "project"
 project_number="$("${gc[@]}" projects describe "$PROJECT_ID" --format='value(projectNumber)')"
@@ -144,12 +192,13 @@ step "functions"
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   "${root}/scripts/package-functions.sh"
 fi
+dist_dir="${DIST_DIR:-${root}/dist}"
 env_dir="$(mktemp -d)"
 trap 'rm -rf "$env_dir"' EXIT
 # YAML strings in single quotes; a single quote inside is doubled.
 yaml_str() { printf "'%s'" "${1//\'/\'\'}"; }
 write_env() {
-  local file="$1" audience="$2"
+  local file="$1" audience="$2" fn="$3"
   {
     echo "MEXC_BASE_URL: $(yaml_str "$MEXC_BASE_URL")"
     echo "MEXC_RECV_WINDOW_MS: $(yaml_str "$MEXC_RECV_WINDOW_MS")"
@@ -157,7 +206,8 @@ write_env() {
     echo "STRATEGY_PROFILES: $(yaml_str "$STRATEGY_PROFILES")"
     echo "ACCOUNT_ID: $(yaml_str "$ACCOUNT_ID")"
     echo "OIDC_AUDIENCE: $(yaml_str "$audience")"
-    echo "OIDC_ALLOWED_EMAILS: $(yaml_str "$scheduler_sa")"
+    echo "OIDC_ALLOWED_EMAILS: $(yaml_str "$(allowed_emails "$fn")")"
+    echo "OIDC_GCLOUD_USER_EMAILS: $(yaml_str "$(gcloud_user_emails "$fn")")"
     echo "AUTH_MODE: $(yaml_str "$AUTH_MODE")"
     echo "REPLAY_WINDOW_S: $(yaml_str "$REPLAY_WINDOW_S")"
     echo "LEDGER: 'firestore'"
@@ -170,9 +220,9 @@ write_env() {
 deploy_fn() {
   local fn="$1" timeout="$2" memory="$3" max_instances="$4" concurrency="$5"
   local env_file="${env_dir}/${fn}.yaml" stage="${env_dir}/src-${fn}"
-  write_env "$env_file" "$(fn_url "$fn")"
+  write_env "$env_file" "$(fn_url "$fn")" "$fn"
   mkdir -p "$stage"
-  cp "${root}/dist/${fn}"/*.js "${root}/dist/${fn}"/*.js.map "${root}/dist/${fn}/package.json" "$stage/"
+  cp "${dist_dir}/${fn}"/*.js "${dist_dir}/${fn}"/*.js.map "${dist_dir}/${fn}/package.json" "$stage/"
   "${gc[@]}" functions deploy "$(fn_name "$fn")" --gen2 --region="$REGION" --runtime=nodejs22 \
     --source="$stage" --entry-point="$fn" --trigger-http --no-allow-unauthenticated \
     --service-account="$runtime_sa" --timeout="${timeout}s" --memory="$memory" \
@@ -184,10 +234,21 @@ deploy_fn rebalance "$REBALANCE_TIMEOUT" "$FUNCTION_MEMORY" 1 1
 deploy_fn snapshot "$SNAPSHOT_TIMEOUT" "$FUNCTION_MEMORY" 1 1
 deploy_fn health 30 256Mi 2 10
 
-step "scheduler may invoke rebalance and snapshot (on those services only)"
-for fn in rebalance snapshot; do
+step "invokers: the scheduler on the three functions, CALLERS on theirs (those services only)"
+for fn in rebalance snapshot health; do
   "${gc[@]}" run services add-iam-policy-binding "$(fn_name "$fn")" --region="$REGION" \
     --member="serviceAccount:${scheduler_sa}" --role=roles/run.invoker >/dev/null
+done
+for pair in "${caller_pairs[@]}"; do
+  "${gc[@]}" run services add-iam-policy-binding "$(fn_name "${pair%% *}")" --region="$REGION" \
+    --member="${pair#* }" --role=roles/run.invoker >/dev/null
+done
+# what the last deploy granted (the settings file's CALLERS) and this one no longer names
+for pair in "${previous_pairs[@]}"; do
+  has_pair "$pair" && continue
+  echo "removing ${pair#* } from $(fn_name "${pair%% *}") (no longer in CALLERS)"
+  "${gc[@]}" run services remove-iam-policy-binding "$(fn_name "${pair%% *}")" --region="$REGION" \
+    --member="${pair#* }" --role=roles/run.invoker >/dev/null
 done
 
 step "scheduler jobs"
@@ -299,8 +360,11 @@ JSON
 fi
 
 step "done"
+write_config_file "$DEPLOY_CONFIG"
+echo "settings as deployed: ${DEPLOY_CONFIG} (review and keep it; the next run starts from it)"
 echo "rebalance URL (OIDC audience): $(fn_url rebalance)"
-echo "scheduler account (only allowed caller): ${scheduler_sa}"
+echo "scheduler account (calls all three): ${scheduler_sa}"
+for fn in rebalance snapshot health; do echo "callers of $(fn_name "$fn"): $(allowed_emails "$fn")"; done
 echo "LIVE_TRADING=${LIVE_TRADING}"
 if [[ "$STATIC_EGRESS_IP" == true ]]; then
   echo "egress IP (bind the MEXC key to it): $("${gc[@]}" compute addresses describe "${NAME_PREFIX}-egress" --region="$REGION" --format='value(address)')"

@@ -6,6 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildFunctions } from './build';
+import { KEPT_LEDGER_DIR } from './lib/kept-ledger';
 import { DEMO_BALANCES, LOCAL_CALLER, startLocalStack } from './lib/local-stack';
 
 const localDir = resolve(__dirname, '..', '.local');
@@ -13,8 +14,11 @@ const DEV_STACK_FILE = join(localDir, 'dev-stack.json');
 
 async function main(): Promise<void> {
   await buildFunctions();
+  const emulatorHost = process.env.FIRESTORE_EMULATOR_HOST;
   const stack = await startLocalStack({
     say: (line) => console.log(line),
+    ...(emulatorHost ? { emulatorHost } : {}),
+    keepLedgerIn: KEPT_LEDGER_DIR,
     onFunctionOutput: (name, chunk) => {
       for (const line of chunk.split('\n')) if (line.trim() !== '') process.stdout.write(`[${name}] ${line}\n`);
     },
@@ -27,6 +31,9 @@ async function main(): Promise<void> {
         pid: process.pid,
         functions: Object.fromEntries(Object.values(stack.functions).map((f) => [f.name, f.url])),
         simulator: stack.simulator.url,
+        ledger: stack.ledger,
+        emulatorHost: stack.emulatorHost ?? null,
+        projectId: stack.projectId,
         certsUrl: stack.oidc.certsUrl,
         caller: LOCAL_CALLER,
         kid: stack.oidc.key.kid,
@@ -54,6 +61,7 @@ try
   npm run call -- rebalance --scheduled      # as Cloud Scheduler, this minute
   npm run call -- snapshot
   npm run call -- health                      # ?deep=1, authenticated
+  npm run runs                                # the runs so far, from the emulator; npm run report draws them
 `);
 
   let stopping = false;
@@ -63,6 +71,7 @@ try
     console.log('\nstopping…');
     await stack.stop();
     rmSync(DEV_STACK_FILE, { force: true });
+    if (stack.kept) console.log('the ledger is kept in .local/ledger/ (npm run runs, npm run report)');
     process.exit(0);
   };
   process.on('SIGINT', stop);

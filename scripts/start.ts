@@ -8,6 +8,7 @@ import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFunctions } from './build';
+import { KEPT_LEDGER_DIR } from './lib/kept-ledger';
 import {
   callFunction,
   DEMO_BALANCES,
@@ -37,12 +38,19 @@ async function main(): Promise<number> {
     ...(distDir ? { distDir } : {}),
     ...(emulatorHost ? { emulatorHost } : {}),
     onFunctionOutput: (name, chunk) => appendFileSync(join(logDir, `${name}.log`), chunk),
+    keepLedgerIn: KEPT_LEDGER_DIR,
   });
   try {
     return await demo(stack);
   } finally {
     await stack.stop();
     console.log('\nstopped the functions, the issuer, the simulator and the emulator; logs are in .local/logs/');
+    if (stack.kept)
+      console.log('the ledger is kept in .local/ledger/: `npm run runs` lists its runs, `npm run report` draws them');
+    else if (emulatorHost)
+      console.log(
+        `the ledger stays in the emulator at ${emulatorHost} (project ${stack.projectId}): FIRESTORE_EMULATOR_HOST=${emulatorHost} GOOGLE_CLOUD_PROJECT=${stack.projectId} npm run runs`,
+      );
   }
 }
 

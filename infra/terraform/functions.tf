@@ -42,7 +42,7 @@ resource "google_cloudfunctions2_function" "fn" {
     all_traffic_on_latest_revision   = true
     service_account_email            = google_service_account.runtime.email
 
-    environment_variables = merge(local.common_env, { OIDC_AUDIENCE = local.function_urls[each.key] })
+    environment_variables = merge(local.common_env, local.function_env[each.key])
 
     dynamic "secret_environment_variables" {
       for_each = local.secret_env

@@ -28,8 +28,9 @@ resource "google_secret_manager_secret_iam_member" "runtime_reads_mexc" {
 }
 
 # A gen2 function is served by a Cloud Run service of the same name; invoking it needs run.invoker there.
+# The scheduler calls rebalance and snapshot on schedule, and health for scripts/call.sh --function health.
 resource "google_cloud_run_v2_service_iam_member" "scheduler_invokes" {
-  for_each = toset(["rebalance", "snapshot"])
+  for_each = toset(["rebalance", "snapshot", "health"])
   project  = var.project_id
   location = var.region
   name     = google_cloudfunctions2_function.fn[each.key].name
@@ -37,8 +38,18 @@ resource "google_cloud_run_v2_service_iam_member" "scheduler_invokes" {
   member   = "serviceAccount:${google_service_account.scheduler.email}"
 }
 
-# scripts/call.sh mints a token as the scheduler account (the functions accept only that caller);
-# whoever runs it needs the OpenID token creator role on that one account.
+# The people and accounts of var.callers, each on the functions listed for it.
+resource "google_cloud_run_v2_service_iam_member" "callers_invoke" {
+  for_each = { for p in local.caller_pairs : "${p.fn} ${p.member}" => p }
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.fn[each.value.fn].name
+  role     = "roles/run.invoker"
+  member   = each.value.member
+}
+
+# scripts/call.sh --caller scheduler mints a token as the scheduler account; whoever runs it needs the
+# OpenID token creator role on that one account. Such runs are recorded with the scheduler as caller.
 resource "google_service_account_iam_member" "manual_callers" {
   for_each           = toset(var.manual_callers)
   service_account_id = google_service_account.scheduler.name

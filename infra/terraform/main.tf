@@ -55,7 +55,27 @@ locals {
     key => "https://${name}-${data.google_project.this.number}.${var.region}.run.app"
   }
 
-  # Environment every function gets (DESIGN §3); OIDC_AUDIENCE is added per function.
+  # var.callers as (member, function) pairs; the e-mails each function accepts besides the scheduler's,
+  # and the people among them who call with gcloud's audience (OIDC_GCLOUD_USER_EMAILS).
+  caller_pairs = flatten([for member, fns in var.callers : [for fn in distinct(fns) : { member = member, fn = fn }]])
+  caller_emails = {
+    for key, _ in local.functions : key => [for p in local.caller_pairs : split(":", p.member)[1] if p.fn == key]
+  }
+  gcloud_user_emails = {
+    for key, _ in local.functions : key => [
+      for p in local.caller_pairs : split(":", p.member)[1] if p.fn == key && startswith(p.member, "user:")
+    ]
+  }
+  # The scheduler may call all three (health: the deep check scripts/call.sh --function health runs).
+  function_env = {
+    for key, _ in local.functions : key => {
+      OIDC_AUDIENCE           = local.function_urls[key]
+      OIDC_ALLOWED_EMAILS     = join(",", concat([google_service_account.scheduler.email], local.caller_emails[key]))
+      OIDC_GCLOUD_USER_EMAILS = join(",", local.gcloud_user_emails[key])
+    }
+  }
+
+  # Environment every function gets (DESIGN §3); function_env adds the per-function auth variables.
   # MEXC_API_KEY / MEXC_API_SECRET come from Secret Manager (secret_environment_variables).
   # OIDC_CERTS_URL keeps its default (Google's certs); FIRESTORE_EMULATOR_HOST is never set in the cloud.
   common_env = {
@@ -64,7 +84,6 @@ locals {
     LIVE_TRADING         = var.live_trading ? "true" : "false"
     STRATEGY_PROFILES    = var.strategy_profiles
     ACCOUNT_ID           = var.account_id
-    OIDC_ALLOWED_EMAILS  = google_service_account.scheduler.email
     AUTH_MODE            = var.auth_mode
     REPLAY_WINDOW_S      = tostring(var.replay_window_s)
     LEDGER               = "firestore"

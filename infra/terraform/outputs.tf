@@ -14,7 +14,7 @@ output "runtime_service_account" {
 }
 
 output "scheduler_service_account" {
-  description = "Service account the scheduler signs OIDC tokens with; the only allowed caller (OIDC_ALLOWED_EMAILS)."
+  description = "Service account the scheduler signs OIDC tokens with; allowed on all three functions."
   value       = google_service_account.scheduler.email
 }
 
@@ -36,4 +36,14 @@ output "egress_ip" {
 output "live_trading" {
   description = "Whether orders are sent (LIVE_TRADING)."
   value       = var.live_trading
+}
+
+output "callers" {
+  description = "Who may call each function by hand (besides the scheduler account): OIDC_ALLOWED_EMAILS, and the people who may use gcloud's audience (OIDC_GCLOUD_USER_EMAILS)."
+  value = {
+    for key, _ in local.functions : key => {
+      allowed_emails     = local.caller_emails[key]
+      gcloud_user_emails = local.gcloud_user_emails[key]
+    }
+  }
 }

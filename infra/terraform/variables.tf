@@ -178,8 +178,31 @@ variable "egress_subnet_cidr" {
   default     = "10.8.0.0/26"
 }
 
+variable "callers" {
+  description = <<-EOT
+    People and accounts allowed to call the functions by hand, each with the functions it may call:
+    { "user:alice@example.com" = ["rebalance", "snapshot", "health"], "serviceAccount:uptime@p.iam.gserviceaccount.com" = ["health"] }.
+    Each gets roles/run.invoker on those services and its e-mail is added to their OIDC_ALLOWED_EMAILS,
+    so a manual run records it as trigger.caller. A user: member is also put in OIDC_GCLOUD_USER_EMAILS:
+    gcloud can only mint a person's ID token with gcloud's own audience, not the function URL, and
+    that opt-in lets the app accept it for that person (docs/authentication.md). Groups and domains
+    cannot be listed: a token names a person, not the group, so the app could not check membership.
+  EOT
+  type        = map(list(string))
+  default     = {}
+
+  validation {
+    condition = alltrue([
+      for member, fns in var.callers :
+      can(regex("^(user|serviceAccount):[^@\\s:]+@[^@\\s]+$", member)) && length(fns) > 0 &&
+      alltrue([for fn in fns : contains(["rebalance", "snapshot", "health"], fn)])
+    ])
+    error_message = "callers: each key is user:<email> or serviceAccount:<email>, each value a non-empty list of rebalance, snapshot, health."
+  }
+}
+
 variable "manual_callers" {
-  description = "Members (e.g. user:you@example.com) allowed to mint ID tokens as the scheduler account, which scripts/call.sh needs for a manual run. Granted on that one service account only."
+  description = "Members (e.g. user:you@example.com) allowed to mint ID tokens as the scheduler account, for scripts/call.sh --caller scheduler. Granted on that one service account only. Prefer callers, which records who ran what."
   type        = list(string)
   default     = []
 }

@@ -69,6 +69,8 @@ export interface ValueSeries {
   time: number[];
   strategy: number[];
   buyAndHold: number[];
+  /** every filled order: its bar's time, side and notional, and the strategy's value after that bar */
+  trades: { time: number; side: 'BUY' | 'SELL'; notional: number; value: number }[];
 }
 
 export interface BacktestReport {
@@ -181,7 +183,7 @@ export function runBacktest(input: BacktestInput): BacktestReport {
   const symbol = rules.symbol;
   const capital = input.capital ?? new Big(1000);
   const keepSeries = input.keepSeries ?? true;
-  const series: ValueSeries | null = keepSeries ? { time: [], strategy: [], buyAndHold: [] } : null;
+  const series: ValueSeries | null = keepSeries ? { time: [], strategy: [], buyAndHold: [], trades: [] } : null;
 
   // Constant for the whole run: built once, not per bar.
   const rulesMap = new Map([[symbol, rules]]);
@@ -229,6 +231,7 @@ export function runBacktest(input: BacktestInput): BacktestReport {
       ...(lastClose ? { lastPrices: new Map([[symbol, lastClose]]) } : {}),
     };
     const p = plan(snapshot, profile, state, now);
+    const filled: { side: 'BUY' | 'SELL'; notional: number }[] = [];
     if (p.status === 'skip') {
       const reason = p.skip ?? 'unknown';
       skips[reason] = (skips[reason] ?? 0) + 1;
@@ -255,6 +258,7 @@ export function runBacktest(input: BacktestInput): BacktestReport {
           strategy.quote = strategy.quote.plus(notional).minus(fee);
         }
         trades += 1;
+        if (series) filled.push({ side: order.side === 'BUY' ? 'BUY' : 'SELL', notional: notional.toNumber() });
         turnover = turnover.plus(notional);
         fees = fees.plus(fee);
         filledNotional = filledNotional.plus(notional);
@@ -276,6 +280,7 @@ export function runBacktest(input: BacktestInput): BacktestReport {
       series.time.push(bar.time);
       series.strategy.push(valueStrategy);
       series.buyAndHold.push(valueHold);
+      for (const f of filled) series.trades.push({ time: bar.time, ...f, value: valueStrategy });
     }
     lastClose = close;
     last = bar;

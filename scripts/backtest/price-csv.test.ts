@@ -31,6 +31,8 @@ describe('price CSV', () => {
       /line 3, column 1 \(time\): "2025-01-01" is not after the previous bar/,
     ],
     ['time,close\n2025-01-01\n', /line 2 has 1 columns, the header has 2 \(column 2 close is missing\)/],
+    ['time,close\n2025-01-01,0.5\n2025-01-02,0.5,7\n', /line 3 has 3 cells, the header has 2 columns \(time,close\)/],
+    ['time,close\n2025-01-01,0.5,\n', /line 2 has 3 cells, the header has 2 columns/],
     ['time,open,high,low,close\n2025-01-01,0.5,0.6,0.4,0.7\n', /line 2: the candle is inconsistent/],
   ])('%j fails naming where: %s', (text, message) => {
     expect(() => read(text)).toThrow(message);

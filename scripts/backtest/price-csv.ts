@@ -3,7 +3,8 @@ import { AppError } from '../../shared/src/errors';
 
 /**
  * Price history as CSV: a header line, then one bar per line. `time,close` at least; `open,high,low`
- * are used when present (high and low together). Extra columns (volume, …) are ignored. Times are
+ * are used when present (high and low together). Extra columns the header names (volume, …) are
+ * ignored; a row with more cells than the header has columns is refused. Times are
  * ISO 8601 or Unix epoch seconds/milliseconds and must strictly increase.
  */
 export interface Bar {
@@ -118,6 +119,11 @@ export function* readBars(text: string, source: string): Generator<Bar> {
     }
     const cells = line.split(',');
     const cols: Columns = columns;
+    // A cell the header does not name is a shifted or merged row: reading on would take the wrong column.
+    if (cells.length > cols.names.length)
+      throw new PriceCsvError(
+        `${source} line ${lineNo} has ${cells.length} cells, the header has ${cols.names.length} columns (${cols.names.join(',')}); remove the extra cell or name its column in the header`,
+      );
     const cell = (i: number) => {
       const value = cells[i];
       if (value === undefined)

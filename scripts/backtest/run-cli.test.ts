@@ -48,6 +48,12 @@ describe('npm run backtest', () => {
     expect(svg.match(/<polyline /g)).toHaveLength(2);
     // 360 bars, below the thinning limit: every bar is a point
     expect(svg.match(/points="([^"]+)"/)?.[1]?.split(' ')).toHaveLength(360);
+    // every trade is marked, with a tooltip; dates along the x axis, round value ticks
+    const trades = Number(/^rebalance \(default\)\s+\S+\s+\S+ %\s+\S+ %\s+(\d+)/m.exec(r.stdout)?.[1]);
+    expect(trades).toBeGreaterThan(0);
+    expect(svg.match(/<path d="M[^"]+" fill="#(2ca02c|d62728)"[^>]*><title>/g)).toHaveLength(trades);
+    expect(svg).toMatch(/>2025-01-\d\d<\/text>/);
+    for (const tick of svg.matchAll(/text-anchor="end">([\d.]+)<\/text>/g)) expect(Number(tick[1]) % 5).toBe(0);
   });
 
   it('--json gives the same figures as decimal strings, and fees move them the expected way', () => {
@@ -102,9 +108,17 @@ describe('npm run backtest', () => {
 
   it('names the line and column of a bad price', () => {
     const file = join(dir, 'bad.csv');
-    writeFileSync(file, 'time,close\n2025-01-01,0.5\n2025-01-02,0,5\n');
+    writeFileSync(file, 'time,close\n2025-01-01,0.5\n2025-01-02,0\n');
     const r = run(['--prices', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file} line 3, column 2 (close): "0" is not above 0`);
+  });
+
+  it('refuses a row with a cell the header does not name (a decimal comma, a shifted row)', () => {
+    const file = join(dir, 'comma.csv');
+    writeFileSync(file, 'time,close\n2025-01-01,0.5\n2025-01-02,0,5\n');
+    const r = run(['--prices', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file} line 3 has 3 cells, the header has 2 columns (time,close)`);
   });
 });

@@ -7,7 +7,7 @@ import { type Bar, readBars } from './price-csv';
 import { loadProfile } from './profile-source';
 import { NO_PROGRESS, type Progress, progressBar } from './progress-bar';
 import { formatReport, reportJson } from './report';
-import { valueChartSvg } from './svg-plot';
+import { valueChartSvg } from './value-chart';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { freePort, waitForHttp } from './free-port';
 
 export interface RunningEmulator {
@@ -23,12 +23,19 @@ export function emulatorAvailable(): boolean {
  * gcloud is a wrapper that forks Java; killing the wrapper alone leaves Java running, so the
  * emulator gets its own process group and stop() signals the whole group.
  */
-export async function startFirestoreEmulator(options: { timeoutMs?: number } = {}): Promise<RunningEmulator> {
+export async function startFirestoreEmulator(
+  options: {
+    timeoutMs?: number /** an export's `.overall_export_metadata` file to load at start */;
+    importData?: string;
+  } = {},
+): Promise<RunningEmulator> {
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   const logFile = join(tmpdir(), `qrl-firestore-emulator-${port}.log`);
   const log = openSync(logFile, 'w');
-  const child = spawn('gcloud', ['emulators', 'firestore', 'start', `--host-port=${host}`, '--quiet'], {
+  const args = ['emulators', 'firestore', 'start', `--host-port=${host}`, '--quiet'];
+  if (options.importData) args.push(`--import-data=${options.importData}`);
+  const child = spawn('gcloud', args, {
     detached: true,
     stdio: ['ignore', log, log],
     env: { ...process.env, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' },
@@ -79,4 +86,28 @@ export async function clearFirestoreEmulator(host: string, projectId: string): P
   const url = `http://${host}/emulator/v1/projects/${projectId}/databases/(default)/documents`;
   const response = await fetch(url, { method: 'DELETE' });
   if (!response.ok) throw new Error(`clearing emulator project ${projectId} failed: HTTP ${response.status}`);
+}
+
+/**
+ * Writes what the emulator holds to `directory` (the emulator's own export endpoint; it creates a
+ * `firestore_export_<n>/` folder there) and returns the `.overall_export_metadata` file that
+ * `startFirestoreEmulator({ importData })` loads again.
+ */
+export async function exportFirestoreEmulator(host: string, projectId: string, directory: string): Promise<string> {
+  const target = resolve(directory);
+  mkdirSync(target, { recursive: true });
+  const response = await fetch(`http://${host}/emulator/v1/projects/${projectId}:export`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ database: `projects/${projectId}/databases/(default)`, export_directory: target }),
+  });
+  if (!response.ok) throw new Error(`exporting emulator project ${projectId} failed: HTTP ${response.status}`);
+  for (const folder of readdirSync(target)
+    .filter((f) => f.startsWith('firestore_export_'))
+    .sort()
+    .reverse()) {
+    const metadata = readdirSync(join(target, folder)).find((f) => f.endsWith('.overall_export_metadata'));
+    if (metadata) return join(target, folder, metadata);
+  }
+  throw new Error(`the emulator wrote no export metadata under ${target}`);
 }

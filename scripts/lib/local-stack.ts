@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { type RunningSimulator, type SimulatorConfig, startSimulator } from '@qrl-rebalancer/simulator';
 import { emulatorAvailable, type RunningEmulator, startFirestoreEmulator } from './firestore-emulator';
 import { freePort } from './free-port';
+import { type KeptLedger, keepLedger } from './kept-ledger';
 import { type LocalOidc, type SigningKey, startLocalOidc } from './local-oidc';
 
 const root = resolve(__dirname, '..', '..');
@@ -49,6 +50,11 @@ export interface LocalStackOptions {
   say?: (line: string) => void;
   /** copies every function log line here as it is written */
   onFunctionOutput?: (name: string, chunk: string) => void;
+  /**
+   * when the stack starts its own emulator: export its data to this folder before stopping it (the
+   * previous export is replaced), so `npm run runs` / `npm run report` can read it later
+   */
+  keepLedgerIn?: string;
 }
 
 export interface LocalStack {
@@ -60,6 +66,8 @@ export interface LocalStack {
   readonly functions: Readonly<Record<string, FunctionProcess>>;
   /** the environment each function was started with (its own OIDC_AUDIENCE aside) */
   readonly env: Readonly<Record<string, string>>;
+  /** after stop(): where the emulator's data was kept (keepLedgerIn), or null */
+  readonly kept: KeptLedger | null;
   url(name: FunctionName): string;
   /** an ID token for `name`, from the allowed caller unless claims say otherwise */
   token(name: FunctionName, claims?: Record<string, unknown>): string;
@@ -69,6 +77,7 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stoppers: (() => Promise<void>)[] = [];
+  let kept: KeptLedger | null = null;
   const stopAll = async () => {
     for (const stop of stoppers.splice(0).reverse()) await stop().catch(() => undefined);
   };
@@ -85,7 +94,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (emulatorAvailable()) {
         say('starting the Firestore emulator (gcloud + Java)…');
         const emulator: RunningEmulator = await startFirestoreEmulator();
-        stoppers.push(() => emulator.stop());
+        const keepIn = options.keepLedgerIn;
+        stoppers.push(async () => {
+          if (keepIn)
+            kept = await keepLedger(emulator.host, projectId, keepIn).catch((error: unknown) => {
+              say(`WARNING: the ledger could not be kept in ${keepIn}: ${(error as Error).message}`);
+              return null;
+            });
+          await emulator.stop();
+        });
         emulatorHost = emulator.host;
       } else if (options.ledger === 'firestore') {
         throw new Error('the Firestore emulator needs gcloud and Java on PATH');
@@ -144,6 +161,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       projectId,
       functions,
       env,
+      get kept() {
+        return kept;
+      },
       url,
       token: (name, claims = {}) => oidc.signIdToken({ aud: url(name), email: LOCAL_CALLER, ...claims }),
       stop: stopAll,
@@ -319,12 +339,30 @@ function pct(weights: unknown): string {
     .join('  ');
 }
 
-/** A rebalance answer as a few lines a person reads. */
+/** `{code, message}` (a failed run's `error`) or a plain code string (a refusal's `error`) as one line. */
+export function describeAnswerError(error: unknown, message?: unknown): string {
+  if (error && typeof error === 'object' && !Array.isArray(error)) {
+    const e = error as Record<string, unknown>;
+    const code = typeof e.code === 'string' ? e.code : 'error';
+    const text = typeof e.message === 'string' ? e.message : JSON.stringify(error);
+    return `${code}: ${text}${e.retryable === true ? ' (retryable: the next trigger may settle it)' : ''}`;
+  }
+  const code = typeof error === 'string' ? error : 'error';
+  return typeof message === 'string' ? `${code}: ${message}` : code;
+}
+
+/**
+ * A rebalance answer as a few lines a person reads. A report is told in full whatever its HTTP status
+ * (a run that failed now is a 500 that still has orders and an error); a refusal is its code, message and todo.
+ */
 export function formatRunAnswer(title: string, result: CallResult): string {
   const r = result.json ?? {};
   const lines = [title];
-  if (result.status >= 300 || !('status' in r)) {
-    lines.push(`  HTTP ${result.status}  ${String(r.error ?? '')}  ${String(r.message ?? result.text.slice(0, 200))}`);
+  if (typeof r.status !== 'string') {
+    const detail = result.json ? describeAnswerError(r.error, r.message) : result.text.slice(0, 200);
+    lines.push(`  HTTP ${result.status}  ${detail}`);
+    if (typeof r.todo === 'string') lines.push(`  todo          ${r.todo}`);
+    if (typeof r.executionId === 'string') lines.push(`  execution id  ${r.executionId}`);
     return lines.join('\n');
   }
   const orders = Array.isArray(r.orders) ? (r.orders as ReportOrderView[]) : [];
@@ -334,6 +372,7 @@ export function formatRunAnswer(title: string, result: CallResult): string {
     `  execution id  ${String(r.executionId)}`,
     `  message       ${String(r.message)}`,
   );
+  if (r.error !== undefined && r.error !== null) lines.push(`  error         ${describeAnswerError(r.error)}`);
   const portfolio = r.portfolio as Record<string, unknown> | undefined;
   if (portfolio) {
     const quote = String(portfolio.quote ?? '');

@@ -86,12 +86,12 @@ describe('rebalance over HTTP: one run per trigger, replay window, bad input', (
       /not valid JSON/,
       () => ({ token: token(), body: 'dry run please', contentType: 'text/plain' }),
     ],
-    // functions-framework's JSON parser answers this one before our code runs (a plain 400)
+    // functions-framework's JSON parser sees this one before our handler; bad-json.ts gives it the same answer
     [
       'non-JSON body (application/json)',
       400,
-      null,
-      null,
+      'request.bad_json',
+      /not valid JSON/,
       () => ({ token: token(), body: '{"dryRun":', contentType: 'application/json' }),
     ],
     ['a JSON array', 400, 'request.bad_body', /JSON object/, () => ({ token: token(), body: [] })],

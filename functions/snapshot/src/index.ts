@@ -1,10 +1,21 @@
 /**
- * Cloud Run function `snapshot`: composition root only. A bad variable stops the start here with
- * its name (ConfigError); clients are built on the first request, so importing touches no network.
+ * Cloud Run function `snapshot`: composition root only. A bad variable stops the start here with one
+ * log line naming it (startOrExit); clients are built on the first request, so importing touches no network.
  */
 import * as ff from '@google-cloud/functions-framework';
-import { createDeps, createLogger, loadConfig, snapshotHttp } from '@qrl-rebalancer/shared/http';
+import {
+  answerBadJsonBodies,
+  createDeps,
+  createLogger,
+  loadConfig,
+  snapshotHttp,
+  startOrExit,
+} from '@qrl-rebalancer/shared/http';
 
-const config = loadConfig(process.env);
-const logger = createLogger(config.logLevel);
-ff.http('snapshot', snapshotHttp(createDeps(config, logger), logger));
+const handler = startOrExit('snapshot', () => {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  answerBadJsonBodies(logger, 'snapshot', ['profile']);
+  return snapshotHttp(createDeps(config, logger), logger);
+});
+ff.http('snapshot', handler);

@@ -13,6 +13,7 @@ import { createLogger } from '../observability/logger';
 import { AuthError } from './auth-error';
 import { type AuthResult, createAuthenticator } from './authenticator';
 import type { HeaderBag } from './bearer-token';
+import { GCLOUD_CLIENT_ID } from './claims';
 
 const AUD = 'https://rebalance-abc123-ew.a.run.app';
 const ALLOWED = 'scheduler@demo-qrl.iam.gserviceaccount.com';
@@ -348,5 +349,57 @@ describe('none mode', () => {
     const result = await auth.authenticate(bearer(token));
     expectRefused(result, 403, 'auth.none_refused');
     expectNoLeak(result, token);
+  });
+});
+
+describe('people calling with gcloud (OIDC_GCLOUD_USER_EMAILS)', () => {
+  const PERSON = 'alice@example.com';
+  // what `gcloud auth print-identity-token` / `gcloud functions call` send for a user account
+  const gcloudToken = (email = PERSON) =>
+    oidc.signIdToken({ aud: GCLOUD_CLIENT_ID, azp: GCLOUD_CLIENT_ID, email, sub: '1077' });
+  const withPeople = (mode: AuthMode, people: string[]) =>
+    createAuthenticator(
+      {
+        mode,
+        audience: AUD,
+        allowedEmails: [ALLOWED, PERSON, 'bob@example.com'],
+        gcloudUserEmails: people,
+        certsUrl: oidc.certsUrl,
+      },
+      { exchangeBaseUrl: LOOPBACK_EXCHANGE, logger: createLogger('debug', (line) => logLines.push(line)) },
+    );
+
+  it('accepts a listed person with gcloud’s audience and names them as the caller (verify and platform-verified)', async () => {
+    for (const [mode, token] of [
+      ['verify', gcloudToken()],
+      ['platform-verified', stripSignature(gcloudToken())],
+    ] as const) {
+      const result = await withPeople(mode, [PERSON]).authenticate(bearer(token));
+      expect(result.ok && result.caller.email).toBe(PERSON);
+    }
+  });
+
+  it('refuses gcloud’s audience for anyone not listed for it, even if allowed (401: the token is for another audience)', async () => {
+    expectRefused(
+      await withPeople('verify', [PERSON]).authenticate(bearer(gcloudToken('bob@example.com'))),
+      401,
+      'auth.wrong_audience',
+    );
+    expectRefused(await withPeople('verify', []).authenticate(bearer(gcloudToken())), 401, 'auth.wrong_audience');
+    expectRefused(await authenticator().authenticate(bearer(gcloudToken(ALLOWED))), 401, 'auth.wrong_audience');
+  });
+
+  it('still checks the signature, the issuer and the expiry of such a token', async () => {
+    const forged = tamperPayload(gcloudToken('bob@example.com'), { email: PERSON });
+    expectRefused(await withPeople('verify', [PERSON]).authenticate(bearer(forged)), 401, 'auth.bad_signature');
+    const foreign = oidc.signIdToken({ aud: GCLOUD_CLIENT_ID, email: PERSON, iss: 'https://evil.example.com' });
+    expectRefused(await withPeople('verify', [PERSON]).authenticate(bearer(foreign)), 401, 'auth.wrong_issuer');
+    const old = oidc.signIdToken({ aud: GCLOUD_CLIENT_ID, email: PERSON, iat: nowS() - 7200, exp: nowS() - 3600 });
+    expectRefused(await withPeople('verify', [PERSON]).authenticate(bearer(old)), 401, 'auth.expired');
+  });
+
+  it('leaves the function-audience path as it was for the same person', async () => {
+    const result = await withPeople('verify', [PERSON]).authenticate(bearer(valid({ email: PERSON })));
+    expect(result.ok && result.caller.email).toBe(PERSON);
   });
 });

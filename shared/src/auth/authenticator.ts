@@ -8,7 +8,7 @@ import { systemClock } from '../ports/clock';
 import { AuthError, type AuthErrorCode, statusOf } from './auth-error';
 import { type BearerToken, extractBearerToken, type HeaderBag, type TokenHeader } from './bearer-token';
 import { CertFetchError, type CertSource, createCertSource, type FetchLike } from './cert-source';
-import { checkClaims, GOOGLE_ISSUERS, MAX_LIFETIME_S } from './claims';
+import { checkClaims, GCLOUD_CLIENT_ID, GOOGLE_ISSUERS, MAX_LIFETIME_S } from './claims';
 import { type DecodedJwt, decodeJwt } from './jwt';
 
 declare const verified: unique symbol;
@@ -63,6 +63,7 @@ export function createAuthenticator(auth: Config['auth'], deps: AuthenticatorDep
   const logger = deps.logger ?? silentLogger;
   const clock = deps.clock ?? systemClock;
   const allowedEmails = new Set(auth.allowedEmails.map((e) => e.toLowerCase()));
+  const gcloudUserEmails = new Set((auth.gcloudUserEmails ?? []).map((e) => e.toLowerCase()));
 
   const refuse = (code: AuthErrorCode, meta: Record<string, string | number | boolean | null>): AuthResult => {
     const error = new AuthError(code, meta);
@@ -97,7 +98,14 @@ export function createAuthenticator(auth: Config['auth'], deps: AuthenticatorDep
 
   const audience = auth.audience;
   if (!audience) throw new Error('OIDC_AUDIENCE is required unless AUTH_MODE=none (loadConfig enforces this)');
-  const expectations = () => ({ audience, allowedEmails, nowS: Math.floor(clock.now().getTime() / 1000) });
+  const expectations = () => ({
+    audience,
+    allowedEmails,
+    gcloudUserEmails,
+    nowS: Math.floor(clock.now().getTime() / 1000),
+  });
+  // the library checks the audience with the signature; checkClaims then limits gcloud's to the listed people
+  const audiences = gcloudUserEmails.size > 0 ? [audience, GCLOUD_CLIENT_ID] : audience;
 
   const certs =
     deps.certSource ?? createCertSource({ url: auth.certsUrl, clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
@@ -122,7 +130,7 @@ export function createAuthenticator(auth: Config['auth'], deps: AuthenticatorDep
       await client.verifySignedJwtWithCertsAsync(
         bearer.token,
         { [kid]: pem },
-        audience,
+        audiences,
         [...GOOGLE_ISSUERS],
         MAX_LIFETIME_S,
       );

@@ -5,6 +5,13 @@ import { AuthError } from './auth-error';
 export const GOOGLE_ISSUERS: readonly string[] = ['accounts.google.com', 'https://accounts.google.com'];
 /** Allowed clock difference between Google and this instance, as google-auth-library allows. */
 export const CLOCK_SKEW_S = 300;
+/**
+ * The audience of the ID token gcloud mints for a user account (`gcloud auth print-identity-token`,
+ * `gcloud functions call`): gcloud's own OAuth client id (CLOUDSDK_CLIENT_ID in the Cloud SDK). gcloud
+ * cannot give a user's token another audience (`--audiences` needs a service account), so a person can
+ * only call with it. Accepted only for the e-mails in OIDC_GCLOUD_USER_EMAILS (see checkClaims).
+ */
+export const GCLOUD_CLIENT_ID = '32555940559.apps.googleusercontent.com';
 /** Google ID tokens live one hour; anything claiming more than a day is not one. */
 export const MAX_LIFETIME_S = 86_400;
 
@@ -31,6 +38,12 @@ export interface ClaimExpectations {
   audience: string;
   /** lower-case */
   allowedEmails: ReadonlySet<string>;
+  /**
+   * lower-case; user accounts whose token may carry GCLOUD_CLIENT_ID as its audience instead of the
+   * function URL. Such a token is not bound to this function (any service the person sends it to within
+   * its hour could replay it here), so this is an explicit, per-person opt-in.
+   */
+  gcloudUserEmails?: ReadonlySet<string>;
   nowS: number;
 }
 
@@ -48,7 +61,9 @@ export function checkClaims(payload: Record<string, unknown>, expected: ClaimExp
   const c = parsed.output;
   if (!GOOGLE_ISSUERS.includes(c.iss)) return new AuthError('auth.wrong_issuer', { iss: clip(c.iss) });
   // Exact string match: an audience with an extra path, a trailing slash or a list is another audience.
-  if (typeof c.aud !== 'string' || c.aud !== expected.audience)
+  // gcloud's own audience counts only for a person listed for it.
+  const gcloudUser = c.aud === GCLOUD_CLIENT_ID && expected.gcloudUserEmails?.has(c.email.toLowerCase()) === true;
+  if (typeof c.aud !== 'string' || (c.aud !== expected.audience && !gcloudUser))
     return new AuthError('auth.wrong_audience', { aud: typeof c.aud === 'string' ? clip(c.aud) : 'not a string' });
   if (expected.nowS > c.exp + CLOCK_SKEW_S) return new AuthError('auth.expired', { exp: c.exp, now: expected.nowS });
   if (c.iat > expected.nowS + CLOCK_SKEW_S || (c.nbf !== undefined && c.nbf > expected.nowS + CLOCK_SKEW_S))

@@ -40,8 +40,26 @@ describe('loadConfig', () => {
     [{ ACCOUNT_ID: 'has/slash' }, /ACCOUNT_ID must be 1 to 150 of/],
     [{ ACCOUNT_ID: '__reserved__' }, /ACCOUNT_ID must be 1 to 150 of/],
     [{ ACCOUNT_ID: `a${'b'.repeat(150)}` }, /ACCOUNT_ID must be 1 to 150 of/],
+    [
+      { OIDC_GCLOUD_USER_EMAILS: 'alice@example.com' },
+      /OIDC_GCLOUD_USER_EMAILS lists alice@example.com, which is not in OIDC_ALLOWED_EMAILS/,
+    ],
+    [
+      { OIDC_GCLOUD_USER_EMAILS: 'scheduler@demo.iam.gserviceaccount.com' },
+      /OIDC_GCLOUD_USER_EMAILS is for people: scheduler@demo\.iam\.gserviceaccount\.com is a service account/,
+    ],
   ])('names the variable for %j', (env, message) => {
     expect(problemsOf({ ...verified, ...env }).join('\n')).toMatch(message);
+  });
+
+  it('takes the people who may call with gcloud’s audience, each of them also allowed', () => {
+    const config = loadConfig({
+      ...verified,
+      OIDC_ALLOWED_EMAILS: `${verified.OIDC_ALLOWED_EMAILS},Alice@Example.com`,
+      OIDC_GCLOUD_USER_EMAILS: 'alice@example.com',
+    });
+    expect(config.auth.gcloudUserEmails).toEqual(['alice@example.com']);
+    expect(loadConfig(verified).auth.gcloudUserEmails).toEqual([]);
   });
 
   it('reports every problem at once', () => {

@@ -15,7 +15,14 @@ export interface Config {
   liveTrading: boolean;
   /** raw JSON of STRATEGY_PROFILES, validated by the strategy profile schema */
   strategyProfilesJson: string | undefined;
-  auth: { mode: AuthMode; audience: string | undefined; allowedEmails: string[]; certsUrl: string };
+  auth: {
+    mode: AuthMode;
+    audience: string | undefined;
+    allowedEmails: string[];
+    /** people (user accounts) whose token may carry gcloud's audience (claims.ts, GCLOUD_CLIENT_ID) */
+    gcloudUserEmails?: string[];
+    certsUrl: string;
+  };
   replayWindowS: number;
   ledger: 'firestore' | 'memory';
   firestore: { projectId: string | undefined; databaseId: string; emulatorHost: string | undefined };
@@ -36,7 +43,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.AUTH_MODE !== 'none' && !e.OIDC_AUDIENCE)
     problems.push('OIDC_AUDIENCE is required unless AUTH_MODE=none (set it to the function URL)');
   if (e.AUTH_MODE !== 'none' && e.OIDC_ALLOWED_EMAILS.length === 0)
-    problems.push('OIDC_ALLOWED_EMAILS is required unless AUTH_MODE=none (the scheduler service account)');
+    problems.push(
+      'OIDC_ALLOWED_EMAILS is required unless AUTH_MODE=none (the scheduler service account and the callers you allow)',
+    );
+  const allowed = new Set(e.OIDC_ALLOWED_EMAILS.map((x) => x.toLowerCase()));
+  for (const email of e.OIDC_GCLOUD_USER_EMAILS) {
+    if (email.toLowerCase().endsWith('.gserviceaccount.com'))
+      problems.push(
+        `OIDC_GCLOUD_USER_EMAILS is for people: ${email} is a service account, which can mint a token for the function URL itself (gcloud auth print-identity-token --impersonate-service-account=… --audiences=<url> --include-email)`,
+      );
+    else if (!allowed.has(email.toLowerCase()))
+      problems.push(
+        `OIDC_GCLOUD_USER_EMAILS lists ${email}, which is not in OIDC_ALLOWED_EMAILS (allow the caller there too)`,
+      );
+  }
   if (e.AUTH_MODE === 'none' && !isLoopbackUrl(e.MEXC_BASE_URL))
     problems.push('AUTH_MODE=none is refused because MEXC_BASE_URL is not a loopback address');
   // A memory ledger lives in one instance: a Scheduler retry or a parallel trigger that lands on a fresh
@@ -65,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       mode: e.AUTH_MODE,
       audience: e.OIDC_AUDIENCE,
       allowedEmails: e.OIDC_ALLOWED_EMAILS,
+      gcloudUserEmails: e.OIDC_GCLOUD_USER_EMAILS,
       certsUrl: e.OIDC_CERTS_URL,
     },
     replayWindowS: e.REPLAY_WINDOW_S,

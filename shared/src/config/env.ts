@@ -50,6 +50,7 @@ const fields = {
   STRATEGY_PROFILES: v.optional(v.string()),
   OIDC_AUDIENCE: v.optional(url),
   OIDC_ALLOWED_EMAILS: v.optional(emailList, ''),
+  OIDC_GCLOUD_USER_EMAILS: v.optional(emailList, ''),
   AUTH_MODE: v.optional(
     v.picklist(['verify', 'platform-verified', 'none'], 'must be verify, platform-verified or none'),
     'verify',

@@ -35,6 +35,11 @@ function badBody(code: string, what: string, field: string | null, allowed: read
   });
 }
 
+/** The refusal of a body that is not JSON, whichever parser found it (ours, or functions-framework's). */
+export function badJsonBody(allowed: readonly RunRequestField[] = FIELDS): RequestError {
+  return badBody('request.bad_json', 'the body is not valid JSON', null, allowed);
+}
+
 /**
  * functions-framework has already run its body parsers: JSON content types arrive as a value,
  * text as a string, anything else (Scheduler's default application/octet-stream) as a Buffer, no
@@ -52,7 +57,7 @@ export function parseRunRequest(
     try {
       value = JSON.parse(value);
     } catch {
-      return bad('request.bad_json', 'the body is not valid JSON', null);
+      return badJsonBody(allowed);
     }
   }
   if (value === undefined || value === null) return {};
