@@ -37,6 +37,10 @@ export function functionBundleOptions(entry: string, outfile: string): BuildOpti
     format: 'cjs',
     sourcemap: true,
     minify: true,
+    // Minified names would break libraries that test constructor.name: proto3-json-serializer
+    // recognises int64 Longs that way (Firestore over REST fails without it), Firestore its
+    // FieldPath and plain objects. +4.6 % on the rebalance bundle.
+    keepNames: true,
     legalComments: 'linked',
     external: [...EXTERNALS],
     logLevel: 'warning',
@@ -184,13 +188,13 @@ export interface BuiltBundle {
 }
 
 export async function buildFunctions(
-  options: { outDir?: string; quiet?: boolean; variant?: BundleVariant } = {},
+  options: { outDir?: string; quiet?: boolean; variant?: BundleVariant; names?: readonly string[] } = {},
 ): Promise<BuiltBundle[]> {
   const outDir = options.outDir ?? join(root, 'dist');
   const pkg = rootPackage();
   const commit = gitCommit();
   const results: BuiltBundle[] = [];
-  for (const name of functionNames()) {
+  for (const name of options.names ?? functionNames()) {
     const dir = join(outDir, name);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
