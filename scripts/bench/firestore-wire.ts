@@ -16,6 +16,8 @@ export interface WireCounts {
   rest: Record<string, number>;
   /** grpc + every REST call */
   total: number;
+  /** performance.now() when each call reached the proxy, in order */
+  at: number[];
 }
 
 export interface FirestoreWire {
@@ -68,11 +70,13 @@ export async function startFirestoreWire(emulatorHost: string): Promise<Firestor
   const [targetHost = '127.0.0.1', targetPort = '0'] = emulatorHost.split(':');
   let grpc = 0;
   let rest: Record<string, number> = {};
+  let at: number[] = [];
   const sockets = new Set<Socket>();
 
   const http = createHttpServer((req, res) => {
     const name = restName(req.method, req.url);
     rest[name] = (rest[name] ?? 0) + 1;
+    at.push(performance.now());
     const upstream = request(
       { host: targetHost, port: Number(targetPort), method: req.method, path: req.url, headers: req.headers },
       (answer) => {
@@ -102,6 +106,8 @@ export async function startFirestoreWire(emulatorHost: string): Promise<Firestor
       const see = (chunk: Buffer) => {
         const before = counter.opened;
         counter.push(chunk);
+        const now = performance.now();
+        for (let i = before; i < counter.opened; i += 1) at.push(now);
         grpc += counter.opened - before;
       };
       see(first);
@@ -122,11 +128,12 @@ export async function startFirestoreWire(emulatorHost: string): Promise<Firestor
     host: `127.0.0.1:${port}`,
     counts: () => {
       const restTotal = Object.values(rest).reduce((s, n) => s + n, 0);
-      return { grpc, rest: { ...rest }, total: grpc + restTotal };
+      return { grpc, rest: { ...rest }, total: grpc + restTotal, at: [...at] };
     },
     clear() {
       grpc = 0;
       rest = {};
+      at = [];
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-import type { BenchResults, RunSample, TargetName } from './run-bench';
+import type { BenchResults, ColdSample, RunSample, TargetName } from './run-bench';
 import { median, type Spread } from './stats';
 
 /** The bench results as the Markdown tables `npm run bench` prints (docs/benchmarks.md). */
@@ -59,6 +59,21 @@ function firestoreText(run: RunSample | null): string {
   return `${reported} / ${run.wire.total}`;
 }
 
+function breakdown(samples: readonly ColdSample[] | null): string {
+  if (!samples || samples.length === 0) return '–';
+  const m = (f: (c: ColdSample) => number | null) => {
+    const xs = samples.map(f).filter((v): v is number => v !== null);
+    return xs.length === 0 ? '–' : String(Math.round(median(xs)));
+  };
+  return [
+    m((c) => c.requestMs),
+    m((c) => c.firstFirestoreMs),
+    m((c) => c.firstExchangeMs),
+    m((c) => c.lastFirestoreBeforeOrderMs),
+    m((c) => c.toOrderMs),
+  ].join(' → ');
+}
+
 export function resultsTable(r: BenchResults): string {
   const b = r.bundle;
   const cold = r.cold.samples;
@@ -111,6 +126,13 @@ export function resultsTable(r: BenchResults): string {
       show(coldMedian('ccxt', (s) => s.map((c) => c.toOrderMs))),
       spreadText(toOrder),
       `≤ 0.6×: ${toOrder ? met(toOrder.median <= 0.6) : '–'}`,
+    ],
+    [
+      `cold start, where the time goes (medians, ms from spawn): request sent after listening → first Firestore call on the wire → first exchange request → last Firestore call before the order → order`,
+      breakdown(cold.rebalance),
+      breakdown(cold.ccxt),
+      '',
+      '',
     ],
     [
       `cold start: spawn → answer of that first live run (final Firestore commit included), median of ${n}`,
@@ -189,6 +211,7 @@ export function resultsTable(r: BenchResults): string {
       show(coldMedian(name, (s) => s.map((c) => c.toOrderMs))),
       spreadText(r.cold.ratios.toOrder[name]),
       vsCold === null ? '–' : spreadText(vsCold),
+      breakdown(cold[name]),
       show(medianOf(warm[name], (s) => s.wallMs)),
       vsWarm === null ? '–' : spreadText(vsWarm),
     ]);
@@ -221,6 +244,7 @@ export function resultsTable(r: BenchResults): string {
               'spawn → first order',
               'first order vs baseline',
               'first order vs shipped',
+              'request → 1st Firestore → 1st exchange → last Firestore → order (ms from spawn)',
               `warm run at ${rtt} ms`,
               'warm vs shipped',
             ],

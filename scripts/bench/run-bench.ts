@@ -83,6 +83,13 @@ export interface ColdSample extends RunSample {
   toOrderMs: number;
   /** spawn → the first live run's answer */
   toAnswerMs: number;
+  /** spawn → the live run's request sent (right after listening) */
+  requestMs: number;
+  /** spawn → the first Firestore call on the wire, and the last one before the order */
+  firstFirestoreMs: number | null;
+  lastFirestoreBeforeOrderMs: number | null;
+  /** spawn → the first exchange request */
+  firstExchangeMs: number | null;
 }
 
 export interface BenchResults {
@@ -291,11 +298,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         const order = proxy.log().find((r) => r.endpoint === ORDER);
         if (!order) throw new Error(`${t.name}: no order reached the exchange`);
         const { sentAt, ...sample } = run;
+        const fromSpawn = (t: number | undefined) => (t === undefined ? null : t - fn.spawnedAt);
+        const beforeOrder = run.wire.at.filter((t) => t <= order.arrivedMs);
         return {
           ...sample,
           listenMs: fn.listenMs,
           toOrderMs: order.arrivedMs - fn.spawnedAt,
           toAnswerMs: sentAt + run.wallMs - fn.spawnedAt,
+          requestMs: sentAt - fn.spawnedAt,
+          firstFirestoreMs: fromSpawn(run.wire.at[0]),
+          lastFirestoreBeforeOrderMs: fromSpawn(beforeOrder.at(-1)),
+          firstExchangeMs: fromSpawn(proxy.log()[0]?.arrivedMs),
         };
       } finally {
         await fn.stop();
