@@ -114,14 +114,25 @@ class Drawdown {
       if (dd > this.max) this.max = dd;
     }
   }
+
+  /**
+   * True when see(v) would change nothing for every v within a relative 1e-12 of `approx`: no new
+   * peak, and a drawdown no deeper than the deepest so far (both computed as see() computes them,
+   * which is monotonic in v). The fast engine then needs no exact value for the bar.
+   */
+  inert(approx: number): boolean {
+    const peak = this.peak;
+    if (!(peak > 0 && approx * (1 + 1e-12) < peak)) return false;
+    return (peak - approx * (1 - 1e-12)) / peak <= this.max;
+  }
 }
 
-interface Wallet {
+export interface Wallet {
   base: Big;
   quote: Big;
 }
 
-function walletValue(w: Wallet, close: Big): Big {
+export function walletValue(w: Wallet, close: Big): Big {
   return w.base.times(close).plus(w.quote);
 }
 
@@ -170,49 +181,78 @@ function assetsOf(profile: StrategyProfile): { base: string; quote: string; base
   return { base, quote: profile.quote, baseWeight: profile.targets[base] ?? ZERO };
 }
 
-export function runBacktest(input: BacktestInput): BacktestReport {
-  const notes: string[] = [];
-  let profile = input.profile;
-  if (Object.keys(profile.reserves).length > 0) {
-    // Reserves sit outside the managed portfolio; the backtest simulates only the managed part.
-    profile = { ...profile, reserves: {} };
-    notes.push('reserves of the profile are ignored: the backtest simulates only the managed portfolio');
+/**
+ * One replay's state and the exact step, bar by bar. runBacktest drives it with every bar; the fast
+ * engine (fast-engine.ts) drives the same object, calling `step` on every bar that may trade and
+ * deciding the others itself, so both share one implementation of planning, fills and bookkeeping.
+ */
+export class Replay {
+  readonly notes: string[] = [];
+  readonly profile: StrategyProfile;
+  readonly base: string;
+  readonly quote: string;
+  readonly rules: SymbolRules;
+  readonly symbol: string;
+  readonly capital: Big;
+  readonly series: ValueSeries | null;
+  private readonly rulesMap: Map<string, SymbolRules>;
+  readonly capitalValue: number;
+  readonly state: PortfolioState = { lastRebalanceAt: null, turnover: null };
+  readonly strategy: Wallet = { base: ZERO, quote: ZERO };
+  hold: Wallet = { base: ZERO, quote: ZERO };
+  private readonly baseWeight: Big;
+  private readonly ddStrategy = new Drawdown();
+  private readonly ddHold = new Drawdown();
+  private readonly ddQuote = new Drawdown();
+  private readonly onBar: ((done: number) => void) | undefined;
+  trades = 0;
+  /** this bar's fills, for the plot's markers (kept only with the series) */
+  private readonly barTrades: { side: 'BUY' | 'SELL'; notional: number }[] = [];
+  missed = 0;
+  rebalances = 0;
+  turnover = ZERO;
+  fees = ZERO;
+  readonly skips: Record<string, number> = {};
+  count = 0;
+  first: Bar | null = null;
+  last: Bar | null = null;
+  lastClose: Big | null = null;
+  /** bumped whenever the strategy wallet changes */
+  walletVersion = 0;
+
+  constructor(input: Omit<BacktestInput, 'bars'>) {
+    let profile = input.profile;
+    if (Object.keys(profile.reserves).length > 0) {
+      // Reserves sit outside the managed portfolio; the backtest simulates only the managed part.
+      profile = { ...profile, reserves: {} };
+      this.notes.push('reserves of the profile are ignored: the backtest simulates only the managed portfolio');
+    }
+    this.profile = profile;
+    const { base, quote, baseWeight } = assetsOf(profile);
+    this.base = base;
+    this.quote = quote;
+    this.baseWeight = baseWeight;
+    this.rules = backtestRules(base, quote, input.feeRate ?? null);
+    this.symbol = this.rules.symbol;
+    this.capital = input.capital ?? new Big(1000);
+    this.series = (input.keepSeries ?? true) ? { time: [], strategy: [], buyAndHold: [], trades: [] } : null;
+    // Constant for the whole run: built once, not per bar.
+    this.rulesMap = new Map([[this.symbol, this.rules]]);
+    this.capitalValue = this.capital.toNumber();
+    this.onBar = input.onBar;
   }
-  const { base, quote, baseWeight } = assetsOf(profile);
-  const rules = backtestRules(base, quote, input.feeRate ?? null);
-  const symbol = rules.symbol;
-  const capital = input.capital ?? new Big(1000);
-  const keepSeries = input.keepSeries ?? true;
-  const series: ValueSeries | null = keepSeries ? { time: [], strategy: [], buyAndHold: [], trades: [] } : null;
 
-  // Constant for the whole run: built once, not per bar.
-  const rulesMap = new Map([[symbol, rules]]);
-  const capitalValue = capital.toNumber();
-  const state: PortfolioState = { lastRebalanceAt: null, turnover: null };
-  const strategy: Wallet = { base: ZERO, quote: ZERO };
-  let hold: Wallet = { base: ZERO, quote: ZERO };
-  const ddStrategy = new Drawdown();
-  const ddHold = new Drawdown();
-  const ddQuote = new Drawdown();
-  let trades = 0;
-  let missed = 0;
-  let rebalances = 0;
-  let turnover = ZERO;
-  let fees = ZERO;
-  const skips: Record<string, number> = {};
-  let count = 0;
-  let first: Bar | null = null;
-  let last: Bar | null = null;
-  let lastClose: Big | null = null;
-
-  for (const bar of input.bars) {
+  /** Every bar through plan(): the exact engine. */
+  step(bar: Bar): void {
+    const { strategy, rules, symbol, profile, state, base, quote } = this;
     const close = new Big(bar.close);
-    if (first === null) {
-      first = bar;
-      const units = floorToStep(capital.times(baseWeight).div(close), rules.stepSize);
+    if (this.first === null) {
+      this.first = bar;
+      const units = floorToStep(this.capital.times(this.baseWeight).div(close), rules.stepSize);
       strategy.base = units;
-      strategy.quote = capital.minus(units.times(close));
-      hold = { ...strategy };
+      strategy.quote = this.capital.minus(units.times(close));
+      this.hold = { ...strategy };
+      this.walletVersion += 1;
     }
     const low = bar.low === bar.close ? close : new Big(bar.low);
     const high = bar.high === bar.close ? close : new Big(bar.high);
@@ -220,27 +260,26 @@ export function runBacktest(input: BacktestInput): BacktestReport {
     const book: BookTop = { symbol, bidPrice: close, bidQuantity: DEEP, askPrice: close, askQuantity: DEEP };
     const level = [{ price: close, quantity: DEEP }];
     const depth: Depth = { symbol, bids: level, asks: level };
+    const lastClose = this.lastClose;
     const snapshot: PlanSnapshot = {
       balances: [
         { asset: base, free: strategy.base, locked: ZERO },
         { asset: quote, free: strategy.quote, locked: ZERO },
       ],
       books: new Map([[symbol, book]]),
-      rules: rulesMap,
+      rules: this.rulesMap,
       depth: new Map([[symbol, depth]]),
       ...(lastClose ? { lastPrices: new Map([[symbol, lastClose]]) } : {}),
     };
     const p = plan(snapshot, profile, state, now);
-    const filled: { side: 'BUY' | 'SELL'; notional: number }[] = [];
     if (p.status === 'skip') {
-      const reason = p.skip ?? 'unknown';
-      skips[reason] = (skips[reason] ?? 0) + 1;
+      this.skip(p.skip ?? 'unknown');
     } else {
       let filledNotional = ZERO;
       for (const order of p.orders) {
         const price = fillPrice(order, low, high);
         if (price === null) {
-          missed += 1;
+          this.missed += 1;
           continue;
         }
         const notional = order.quantity.times(price);
@@ -257,57 +296,108 @@ export function runBacktest(input: BacktestInput): BacktestReport {
           strategy.base = strategy.base.minus(order.quantity);
           strategy.quote = strategy.quote.plus(notional).minus(fee);
         }
-        trades += 1;
-        if (series) filled.push({ side: order.side === 'BUY' ? 'BUY' : 'SELL', notional: notional.toNumber() });
-        turnover = turnover.plus(notional);
-        fees = fees.plus(fee);
+        this.walletVersion += 1;
+        this.trades += 1;
+        if (this.series)
+          this.barTrades.push({ side: order.side === 'BUY' ? 'BUY' : 'SELL', notional: notional.toNumber() });
+        this.turnover = this.turnover.plus(notional);
+        this.fees = this.fees.plus(fee);
         filledNotional = filledNotional.plus(notional);
       }
       if (filledNotional.gt(0)) {
-        rebalances += 1;
+        this.rebalances += 1;
         state.lastRebalanceAt = now;
         const day = utcDay(now);
         const today = state.turnover && state.turnover.day === day ? state.turnover.notional : ZERO;
         state.turnover = { day, notional: today.plus(filledNotional) };
       }
     }
-    const valueStrategy = walletValue(strategy, close).toNumber();
-    const valueHold = walletValue(hold, close).toNumber();
-    ddStrategy.see(valueStrategy);
-    ddHold.see(valueHold);
-    ddQuote.see(capitalValue);
+    this.see(bar.time, walletValue(strategy, close).toNumber(), walletValue(this.hold, close).toNumber());
+    this.lastClose = close;
+    this.last = bar;
+  }
+
+  /**
+   * Ends a skipped bar whose values are known only approximately (relative error far below 1e-12)
+   * when that is enough: no value series is kept and neither drawdown can change. False: the caller
+   * computes the exact values and calls see().
+   */
+  seeInert(valueStrategy: number, valueHold: number): boolean {
+    if (this.series !== null || !this.ddStrategy.inert(valueStrategy) || !this.ddHold.inert(valueHold)) return false;
+    this.ddQuote.see(this.capitalValue);
+    this.count += 1;
+    this.onBar?.(this.count);
+    return true;
+  }
+
+  /** A bar the plan skipped, and why. */
+  skip(reason: string): void {
+    this.skips[reason] = (this.skips[reason] ?? 0) + 1;
+  }
+
+  /** The values of a bar (strategy, buy and hold), after its trades; ends the bar. */
+  see(time: number, valueStrategy: number, valueHold: number): void {
+    this.ddStrategy.see(valueStrategy);
+    this.ddHold.see(valueHold);
+    this.ddQuote.see(this.capitalValue);
+    const series = this.series;
     if (series) {
-      series.time.push(bar.time);
+      series.time.push(time);
       series.strategy.push(valueStrategy);
       series.buyAndHold.push(valueHold);
-      for (const f of filled) series.trades.push({ time: bar.time, ...f, value: valueStrategy });
+      for (const t of this.barTrades) series.trades.push({ time, ...t, value: valueStrategy });
+      this.barTrades.length = 0;
     }
-    lastClose = close;
-    last = bar;
-    count += 1;
-    input.onBar?.(count);
+    this.count += 1;
+    this.onBar?.(this.count);
   }
-  if (first === null || last === null || lastClose === null)
-    throw new BacktestInputError('the price series has no bars', 'give a CSV with at least one bar');
 
-  const strategyResult = result(`rebalance (${profile.id})`, strategy, lastClose, capital, ddStrategy, base, quote);
-  return {
-    symbol,
-    profile: profile.id,
-    base,
-    quote,
-    bars: count,
-    from: new Date(first.time).toISOString(),
-    to: new Date(last.time).toISOString(),
-    firstClose: first.close,
-    lastClose: last.close,
-    capital,
-    makerFeeRate: rules.makerCommission,
-    takerFeeRate: rules.takerCommission,
-    strategy: { ...strategyResult, trades, turnover, fees, missedOrders: missed, rebalances, skips },
-    buyAndHold: result('buy and hold', hold, lastClose, capital, ddHold, base, quote),
-    allQuote: result(`100 % ${quote}`, { base: ZERO, quote: capital }, lastClose, capital, ddQuote, base, quote),
-    series,
-    notes,
-  };
+  report(): BacktestReport {
+    const { first, last, lastClose, profile, strategy, capital, base, quote } = this;
+    if (first === null || last === null || lastClose === null)
+      throw new BacktestInputError('the price series has no bars', 'give a CSV with at least one bar');
+    const strategyResult = result(
+      `rebalance (${profile.id})`,
+      strategy,
+      lastClose,
+      capital,
+      this.ddStrategy,
+      base,
+      quote,
+    );
+    return {
+      symbol: this.symbol,
+      profile: profile.id,
+      base,
+      quote,
+      bars: this.count,
+      from: new Date(first.time).toISOString(),
+      to: new Date(last.time).toISOString(),
+      firstClose: first.close,
+      lastClose: last.close,
+      capital,
+      makerFeeRate: this.rules.makerCommission,
+      takerFeeRate: this.rules.takerCommission,
+      strategy: {
+        ...strategyResult,
+        trades: this.trades,
+        turnover: this.turnover,
+        fees: this.fees,
+        missedOrders: this.missed,
+        rebalances: this.rebalances,
+        skips: this.skips,
+      },
+      buyAndHold: result('buy and hold', this.hold, lastClose, capital, this.ddHold, base, quote),
+      allQuote: result(`100 % ${quote}`, { base: ZERO, quote: capital }, lastClose, capital, this.ddQuote, base, quote),
+      series: this.series,
+      notes: this.notes,
+    };
+  }
+}
+
+/** The exact engine: plan() on every bar (`npm run backtest -- --exact`, and the reference of the fast one). */
+export function runBacktest(input: BacktestInput): BacktestReport {
+  const replay = new Replay(input);
+  for (const bar of input.bars) replay.step(bar);
+  return replay.report();
 }

@@ -6,6 +6,7 @@ import { AppError } from '../../shared/src/errors';
 /** `npm run backtest -- …` arguments as a pure function of argv, like functions-framework's parseOptions. */
 export const USAGE = `usage: npm run backtest -- (--prices <file.csv> | --generate gbm [--sigma S] [--bars N] [--seed K])
        [--profile <id|file.json>] [--fees-bps N] [--capital C] [--json] [--plot out.svg] [--progress|--no-progress]
+       [--exact]
 
   --prices      CSV with a header: time,close or time,open,high,low,close (time ISO 8601 or Unix s/ms)
   --generate    gbm: synthetic geometric Brownian motion, hourly bars from 2025-01-01, start price 0.5
@@ -17,7 +18,8 @@ export const USAGE = `usage: npm run backtest -- (--prices <file.csv> | --genera
   --capital     starting value in the quote asset (default 1000)
   --json        print the report as JSON
   --plot        write an SVG of value over time, rebalance vs buy and hold
-  --progress    progress bar on stderr (default: when stderr is a terminal and the series is long)`;
+  --progress    progress bar on stderr (default: when stderr is a terminal and the series is long)
+  --exact       run plan() on every bar (the reference engine; same result, much slower)`;
 
 export class BacktestUsageError extends AppError {
   constructor(problem: string) {
@@ -39,6 +41,8 @@ export interface BacktestOptions {
   plot: string | null;
   /** null: decide from the terminal */
   progress: boolean | null;
+  /** plan() on every bar instead of the fast path (same report) */
+  exact: boolean;
 }
 
 const DECIMAL = /^\d+(\.\d+)?$/;
@@ -85,6 +89,7 @@ const schema = v.object({
   plot: v.optional(v.pipe(v.string(), v.minLength(1, 'must name an output file'))),
   progress: v.optional(v.boolean()),
   'no-progress': v.optional(v.boolean()),
+  exact: v.optional(v.boolean(), false),
 });
 
 export function parseBacktestArgs(argv: readonly string[]): BacktestOptions {
@@ -107,6 +112,7 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestOptions {
         plot: { type: 'string' },
         progress: { type: 'boolean' },
         'no-progress': { type: 'boolean' },
+        exact: { type: 'boolean' },
       },
     }));
   } catch (error) {
@@ -133,5 +139,6 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestOptions {
     json: o.json,
     plot: o.plot ?? null,
     progress: o.progress ? true : o['no-progress'] ? false : null,
+    exact: o.exact,
   };
 }

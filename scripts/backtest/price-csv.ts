@@ -3,8 +3,7 @@ import { AppError } from '../../shared/src/errors';
 
 /**
  * Price history as CSV: a header line, then one bar per line. `time,close` at least; `open,high,low`
- * are used when present (high and low together). Extra columns the header names (volume, …) are
- * ignored; a row with more cells than the header has columns is refused. Times are
+ * are used when present (high and low together). Extra columns (volume, …) are ignored. Times are
  * ISO 8601 or Unix epoch seconds/milliseconds and must strictly increase.
  */
 export interface Bar {
@@ -44,7 +43,7 @@ const EPOCH_MS_FROM = 100_000_000_000;
 
 const TIME_NAMES = ['time', 'timestamp', 'date', 'datetime'];
 
-interface Columns {
+export interface Columns {
   time: number;
   close: number;
   open: number | null;
@@ -53,7 +52,7 @@ interface Columns {
   names: string[];
 }
 
-function headerColumns(line: string, source: string): Columns {
+export function headerColumns(line: string, source: string): Columns {
   const names = line.split(',').map((n) => n.trim().toLowerCase());
   const find = (candidates: readonly string[]) => {
     const i = names.findIndex((n) => candidates.includes(n));
@@ -96,6 +95,66 @@ function parseTime(raw: string, source: string, line: number, column: number, na
 }
 
 /**
+ * One data line (not blank, not a comment) as a bar, or the error that names its line and column:
+ * readBars' per-line rules, shared with the fast reader (fast-csv.ts) for any line it does not read
+ * itself, so both accept the same lines and fail with the same words.
+ */
+export function parseLine(line: string, lineNo: number, cols: Columns, lastTime: number, source: string): Bar {
+  const cells = line.split(',');
+  // A cell the header does not name is a shifted or merged row: reading on would take the wrong column.
+  if (cells.length > cols.names.length)
+    throw new PriceCsvError(
+      `${source} line ${lineNo} has ${cells.length} cells, the header has ${cols.names.length} columns (${cols.names.join(',')}); remove the extra cell or name its column in the header`,
+    );
+  const cell = (i: number) => {
+    const value = cells[i];
+    if (value === undefined)
+      throw new PriceCsvError(
+        `${source} line ${lineNo} has ${cells.length} columns, the header has ${cols.names.length} (column ${i + 1} ${cols.names[i]} is missing)`,
+      );
+    return value.trim();
+  };
+  const price = (i: number | null): string | null => {
+    if (i === null) return null;
+    const raw = cell(i);
+    const parsed = v.safeParse(priceCell, raw);
+    if (!parsed.success)
+      throw cellError(source, lineNo, i, cols.names[i] ?? '', raw, parsed.issues[0]?.message ?? 'is not a price');
+    return parsed.output;
+  };
+  const time = parseTime(cell(cols.time), source, lineNo, cols.time, cols.names[cols.time] ?? 'time');
+  if (time <= lastTime)
+    throw cellError(
+      source,
+      lineNo,
+      cols.time,
+      cols.names[cols.time] ?? 'time',
+      cell(cols.time),
+      `is not after the previous bar's time (${new Date(lastTime).toISOString()}); bars must be in time order without repeats`,
+    );
+  const close = price(cols.close) ?? '';
+  const open = price(cols.open);
+  const high = price(cols.high) ?? close;
+  const low = price(cols.low) ?? close;
+  if (cols.high !== null) {
+    const h = Number(high);
+    const l = Number(low);
+    const inside = (x: string | null) => x === null || (Number(x) >= l && Number(x) <= h);
+    if (l > h || !inside(close) || !inside(open))
+      throw new PriceCsvError(
+        `${source} line ${lineNo}: the candle is inconsistent (low ${low}, high ${high}, open ${open ?? '-'}, close ${close}); low ≤ open, close ≤ high must hold`,
+      );
+  }
+  return { time, low, high, close };
+}
+
+/** The file's end: an empty file or a header without bars is an error. */
+export function checkEnd(columns: Columns | null, rows: number, source: string): void {
+  if (columns === null) throw new PriceCsvError(`${source} is empty: no header line and no bars`);
+  if (rows === 0) throw new PriceCsvError(`${source} has a header but no bars`);
+}
+
+/**
  * Bars one by one, so a million-line file is never held as objects; the caller decides what to keep.
  * `source` names the file in errors.
  */
@@ -117,56 +176,10 @@ export function* readBars(text: string, source: string): Generator<Bar> {
       columns = headerColumns(line, source);
       continue;
     }
-    const cells = line.split(',');
-    const cols: Columns = columns;
-    // A cell the header does not name is a shifted or merged row: reading on would take the wrong column.
-    if (cells.length > cols.names.length)
-      throw new PriceCsvError(
-        `${source} line ${lineNo} has ${cells.length} cells, the header has ${cols.names.length} columns (${cols.names.join(',')}); remove the extra cell or name its column in the header`,
-      );
-    const cell = (i: number) => {
-      const value = cells[i];
-      if (value === undefined)
-        throw new PriceCsvError(
-          `${source} line ${lineNo} has ${cells.length} columns, the header has ${cols.names.length} (column ${i + 1} ${cols.names[i]} is missing)`,
-        );
-      return value.trim();
-    };
-    const price = (i: number | null): string | null => {
-      if (i === null) return null;
-      const raw = cell(i);
-      const parsed = v.safeParse(priceCell, raw);
-      if (!parsed.success)
-        throw cellError(source, lineNo, i, cols.names[i] ?? '', raw, parsed.issues[0]?.message ?? 'is not a price');
-      return parsed.output;
-    };
-    const time = parseTime(cell(cols.time), source, lineNo, cols.time, cols.names[cols.time] ?? 'time');
-    if (time <= lastTime)
-      throw cellError(
-        source,
-        lineNo,
-        cols.time,
-        cols.names[cols.time] ?? 'time',
-        cell(cols.time),
-        `is not after the previous bar's time (${new Date(lastTime).toISOString()}); bars must be in time order without repeats`,
-      );
-    lastTime = time;
-    const close = price(cols.close) ?? '';
-    const open = price(cols.open);
-    const high = price(cols.high) ?? close;
-    const low = price(cols.low) ?? close;
-    if (cols.high !== null) {
-      const h = Number(high);
-      const l = Number(low);
-      const inside = (x: string | null) => x === null || (Number(x) >= l && Number(x) <= h);
-      if (l > h || !inside(close) || !inside(open))
-        throw new PriceCsvError(
-          `${source} line ${lineNo}: the candle is inconsistent (low ${low}, high ${high}, open ${open ?? '-'}, close ${close}); low ≤ open, close ≤ high must hold`,
-        );
-    }
+    const bar = parseLine(line, lineNo, columns, lastTime, source);
+    lastTime = bar.time;
     rows += 1;
-    yield { time, low, high, close };
+    yield bar;
   }
-  if (columns === null) throw new PriceCsvError(`${source} is empty: no header line and no bars`);
-  if (rows === 0) throw new PriceCsvError(`${source} has a header but no bars`);
+  checkEnd(columns, rows, source);
 }

@@ -106,6 +106,19 @@ describe('npm run backtest', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('--exact (plan() on every bar) prints exactly what the fast path prints, for a CSV and a generated series', () => {
+    for (const args of [
+      ['--prices', SAMPLE, '--json'],
+      ['--prices', SAMPLE, '--profile', 'default', '--fees-bps', '20'],
+      ['--generate', 'gbm', '--bars', '3000', '--sigma', '0.02', '--json'],
+    ]) {
+      const fast = run(args);
+      const exact = run([...args, '--exact']);
+      expect(fast.code).toBe(0);
+      expect(exact).toEqual(fast);
+    }
+  });
+
   it('names the line and column of a bad price', () => {
     const file = join(dir, 'bad.csv');
     writeFileSync(file, 'time,close\n2025-01-01,0.5\n2025-01-02,0\n');

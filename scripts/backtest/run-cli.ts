@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { AppError } from '../../shared/src/errors';
-import { runBacktest } from './engine';
+import { type BacktestReport, runBacktest } from './engine';
+import { type BarColumns, columnsOfBars, readBarColumns } from './fast-csv';
+import { runBacktestFast } from './fast-engine';
 import { gbmBars } from './gbm';
 import { type BacktestOptions, parseBacktestArgs } from './options';
 import { type Bar, readBars } from './price-csv';
@@ -18,15 +20,9 @@ export interface CliIo {
 /** Long enough that a bar is worth drawing when nobody asked. */
 const PROGRESS_FROM_BARS = 20_000;
 
-function barCount(text: string): number {
-  let lines = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines += 1;
-  return Math.max(1, lines + (text.endsWith('\n') ? 0 : 1) - 1);
-}
-
-function readPrices(path: string): string {
+function readPrices(path: string): Buffer {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (error) {
     throw new AppError({
       code: 'backtest.prices_unreadable',
@@ -37,27 +33,53 @@ function readPrices(path: string): string {
   }
 }
 
-export function runWithOptions(options: BacktestOptions, io: CliIo): void {
+function lineCount(bytes: Buffer): number {
+  let lines = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines += 1;
+  return Math.max(1, lines + (bytes.at(-1) === 10 ? 0 : 1) - 1);
+}
+
+/**
+ * The backtest as the CLI runs it: the fast engine over the fast reader's columns, or with `exact`
+ * readBars and plan() on every bar. Both give the same report (fast-engine.test.ts, the bench).
+ */
+export function backtestOf(
+  options: BacktestOptions,
+  io: Pick<CliIo, 'env'>,
+  extra: { onBar?: (done: number) => void; bytes?: Buffer } = {},
+): BacktestReport {
+  const { onBar } = extra;
   const profile = loadProfile(options.profile, io.env);
-  let bars: Iterable<Bar>;
-  let total: number;
-  if (options.source.kind === 'csv') {
-    const text = readPrices(options.source.path);
-    total = barCount(text);
-    bars = readBars(text, options.source.path);
-  } else {
-    total = options.source.bars;
-    bars = gbmBars(options.source);
-  }
-  const show = options.progress ?? (io.stderr.isTTY === true && total >= PROGRESS_FROM_BARS);
-  const progress: Progress = show ? progressBar(io.stderr, total, 'backtest') : NO_PROGRESS;
-  const report = runBacktest({
-    bars,
+  const common = {
     profile,
     feeRate: options.feeRate,
     capital: options.capital,
     keepSeries: options.plot !== null,
-    onBar: (done) => progress.update(done),
+    ...(onBar ? { onBar } : {}),
+  };
+  const source = options.source;
+  if (options.exact) {
+    const bars: Iterable<Bar> =
+      source.kind === 'csv'
+        ? readBars((extra.bytes ?? readPrices(source.path)).toString('utf8'), source.path)
+        : gbmBars(source);
+    return runBacktest({ ...common, bars });
+  }
+  const columns: BarColumns =
+    source.kind === 'csv'
+      ? readBarColumns(extra.bytes ?? readPrices(source.path), source.path)
+      : columnsOfBars(gbmBars(source));
+  return runBacktestFast({ ...common, columns });
+}
+
+export function runWithOptions(options: BacktestOptions, io: CliIo): void {
+  const bytes = options.source.kind === 'csv' ? readPrices(options.source.path) : undefined;
+  const total = bytes ? lineCount(bytes) : options.source.kind === 'gbm' ? options.source.bars : 0;
+  const show = options.progress ?? (io.stderr.isTTY === true && total >= PROGRESS_FROM_BARS);
+  const progress: Progress = show ? progressBar(io.stderr, total, 'backtest') : NO_PROGRESS;
+  const report = backtestOf(options, io, {
+    ...(bytes ? { bytes } : {}),
+    ...(show ? { onBar: (done: number) => progress.update(done) } : {}),
   });
   progress.finish();
   if (options.plot !== null && report.series) {

@@ -1,4 +1,7 @@
-/** `npm run bench [-- --bars N --runs N --rtt-ms N --out file]`: prints the table, writes bench/results.json. */
+/**
+ * `npm run bench [-- --bars N --pairs N --warm-runs N --rtt-ms N --no-variants --out file]`: prints the
+ * tables and writes the same run's figures to bench/results.json.
+ */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,8 +19,10 @@ const whole = (min: number, max: number) =>
   );
 const schema = v.object({
   bars: v.optional(whole(1, 50_000_000), '1000000'),
-  runs: v.optional(whole(1, 100), '5'),
+  pairs: v.optional(whole(1, 100), '9'),
+  'warm-runs': v.optional(whole(1, 100), '9'),
   'rtt-ms': v.optional(whole(1, 10_000), '50'),
+  'no-variants': v.optional(v.boolean()),
   out: v.optional(v.string(), join(root, 'bench', 'results.json')),
 });
 
@@ -27,7 +32,9 @@ async function main(): Promise<void> {
     strict: true,
     options: {
       bars: { type: 'string' },
-      runs: { type: 'string' },
+      pairs: { type: 'string' },
+      'warm-runs': { type: 'string' },
+      'no-variants': { type: 'boolean' },
       'rtt-ms': { type: 'string' },
       out: { type: 'string' },
     },
@@ -40,7 +47,9 @@ async function main(): Promise<void> {
   const o = parsed.output;
   const results = await runBench({
     bars: o.bars,
-    runs: o.runs,
+    pairs: o.pairs,
+    warmRuns: o['warm-runs'],
+    variants: values['no-variants'] !== true,
     rttMs: o['rtt-ms'],
     // node_modules/.cache: ignored by git and Biome, and the bundles still resolve functions-framework.
     workDir: join(root, 'node_modules', '.cache', 'qrl-rebalancer-bench'),

@@ -1,55 +1,58 @@
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { freePort } from '../lib/free-port';
 
 const root = resolve(__dirname, '..', '..');
 const FF_MAIN = join(root, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
 
+export interface Answer {
+  status: number;
+  body: unknown;
+  /** performance.now() when the request was sent, on the bench's clock */
+  sentAt: number;
+  ms: number;
+}
+
 export interface FunctionUnderTest {
   url: string;
-  /** ms from spawn to the first HTTP answer of `firstCall`, and that answer */
-  firstAnswerMs: number;
-  firstStatus: number;
-  firstBody: unknown;
-  post(body: unknown): Promise<{ status: number; body: unknown; ms: number }>;
+  /** performance.now() right before spawn */
+  spawnedAt: number;
+  /** ms from spawn until the port accepted a connection: module load, the framework listening */
+  listenMs: number;
+  post(body: unknown, headers?: Record<string, string>): Promise<Answer>;
   output(): string;
   stop(): Promise<void>;
 }
 
-async function postJson(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.status, body: parsed };
 }
 
 /**
  * functions-framework serving `<dir>` (a bundle folder) as Cloud Run does, in its own process group.
- * The clock starts right before spawn and stops at the first HTTP answer to `firstCall` (a POST
- * that does a real run), polled every 2 ms while the port refuses connections: the cold start a
- * caller sees, module load and first-request work included.
+ * `env` gets the URL (the function's OIDC audience). The clock starts right before spawn; the port
+ * is polled every 2 ms, so `listenMs` is the time a platform waits before it can route a request.
  */
-export async function startFunctionTimed(
+export async function startFunction(
   dir: string,
   target: string,
-  env: Record<string, string>,
-  firstCall: unknown,
+  env: (url: string) => Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<FunctionUnderTest> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const started = performance.now();
+  const childEnv = { ...process.env, METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'production', ...env(url) };
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, [FF_MAIN, '--source', dir, '--target', target, '--port', String(port)], {
-    env: { ...process.env, METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'production', ...env },
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -80,29 +83,36 @@ export async function startFunctionTimed(
     clearTimeout(timer);
   };
 
-  let first: { status: number; body: unknown } | null = null;
-  while (first === null) {
-    if (exited) throw new Error(`functions-framework exited before answering:\n${output}`);
-    if (performance.now() - started > timeoutMs) {
+  while (!(await portOpen(port))) {
+    if (exited) throw new Error(`functions-framework exited before listening:\n${output}`);
+    if (performance.now() - spawnedAt > timeoutMs) {
       await stop();
-      throw new Error(`functions-framework did not answer within ${timeoutMs} ms:\n${output}`);
+      throw new Error(`functions-framework did not listen within ${timeoutMs} ms:\n${output}`);
     }
-    try {
-      first = await postJson(url, firstCall);
-    } catch {
-      await new Promise((r) => setTimeout(r, 2));
-    }
+    await new Promise((r) => setTimeout(r, 2));
   }
-  const firstAnswerMs = performance.now() - started;
+  const listenMs = performance.now() - spawnedAt;
   return {
     url,
-    firstAnswerMs,
-    firstStatus: first.status,
-    firstBody: first.body,
-    async post(body) {
-      const t = performance.now();
-      const answer = await postJson(url, body);
-      return { ...answer, ms: performance.now() - t };
+    spawnedAt,
+    listenMs,
+    async post(body, headers = {}) {
+      const sentAt = performance.now();
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(60_000),
+      });
+      const text = await response.text();
+      const ms = performance.now() - sentAt;
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, body: parsed, sentAt, ms };
     },
     output: () => output,
     stop,

@@ -1,4 +1,4 @@
-import { type ProxiedRequest, sequentialBefore } from './timing-proxy';
+import { chainFrom, type ProxiedRequest, sequentialBefore } from './timing-proxy';
 
 const r = (endpoint: string, arrivedMs: number, doneMs: number): ProxiedRequest => ({ endpoint, arrivedMs, doneMs });
 
@@ -26,5 +26,24 @@ describe('sequential round trips before the first order', () => {
   it('a request still in flight when the order left is not on its path', () => {
     const log = [r('GET /a', 0, 50), r('GET /slow', 1, 500), r('POST /api/v3/order', 60, 90)];
     expect(sequentialBefore(log, 'POST /api/v3/order')).toBe(1);
+  });
+});
+
+describe('the chain from the order to the answer', () => {
+  it('numbers each request by the answers it waited for', () => {
+    const log = [
+      r('GET /api/v3/depth', 0, 50),
+      r('POST /api/v3/order', 60, 110),
+      r('GET /api/v3/order', 111, 160),
+      r('GET /api/v3/myTrades', 161, 210),
+      r('GET /api/v3/account', 162, 1000),
+    ];
+    expect(chainFrom(log, 'POST /api/v3/order').map((s) => [s.endpoint, s.step, s.startMs])).toEqual([
+      ['POST /api/v3/order', 1, 0],
+      ['GET /api/v3/order', 2, 51],
+      ['GET /api/v3/myTrades', 3, 101],
+      ['GET /api/v3/account', 3, 102],
+    ]);
+    expect(chainFrom(log.slice(0, 1), 'POST /api/v3/order')).toEqual([]);
   });
 });

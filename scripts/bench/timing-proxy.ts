@@ -79,3 +79,35 @@ export function sequentialBefore(log: readonly ProxiedRequest[], endpoint: strin
   }
   return Math.max(0, ...depth.values());
 }
+
+/** One exchange request at or after the first `endpoint` (the order), timed from the order's arrival. */
+export interface StepAfter {
+  endpoint: string;
+  startMs: number;
+  endMs: number;
+  /** 1 for the order itself; n + 1 when it was sent only after a step-n request's answer was complete */
+  step: number;
+}
+
+/**
+ * The requests from the first `endpoint` on, each with its step in the chain (as sequentialBefore
+ * counts): what a run waits for after sending its order, and which of those waits are one after
+ * another. Empty when there is no such request.
+ */
+export function chainFrom(log: readonly ProxiedRequest[], endpoint: string): StepAfter[] {
+  const order = log.find((r) => r.endpoint === endpoint);
+  if (!order) return [];
+  const after = log.filter((r) => r.arrivedMs >= order.arrivedMs);
+  const steps = new Map<ProxiedRequest, number>();
+  for (const r of after) {
+    let s = 1;
+    for (const q of after) if (q !== r && q.doneMs <= r.arrivedMs) s = Math.max(s, (steps.get(q) ?? 1) + 1);
+    steps.set(r, s);
+  }
+  return after.map((r) => ({
+    endpoint: r.endpoint,
+    startMs: r.arrivedMs - order.arrivedMs,
+    endMs: r.doneMs - order.arrivedMs,
+    step: steps.get(r) ?? 1,
+  }));
+}
