@@ -311,13 +311,15 @@ describe('the monitoring dashboard', () => {
         const m = block(metrics[key], key);
         const name = str(m.name, 'name').replace(hcl('local.metric_prefix'), 'qrl');
         const descriptor = block(m.metric_descriptor, `${key} metric_descriptor`);
-        const labels = (Array.isArray(descriptor.labels) ? descriptor.labels : descriptor.labels ? [descriptor.labels] : []).map(
-          (l) => str(obj(l, 'label').key, 'label key'),
-        );
+        const labels = (
+          Array.isArray(descriptor.labels) ? descriptor.labels : descriptor.labels ? [descriptor.labels] : []
+        ).map((l) => str(obj(l, 'label').key, 'label key'));
         return [`logging.googleapis.com/user/${name}`, labels] as const;
       }),
     );
-    const filters = pairs(json).filter(([k]) => k === 'filter').map(([, f]) => str(f, 'filter'));
+    const filters = pairs(json)
+      .filter(([k]) => k === 'filter')
+      .map(([, f]) => str(f, 'filter'));
     expect(filters.length).toBeGreaterThanOrEqual(9);
     const used = new Set<string>();
     for (const filter of filters) {
@@ -338,7 +340,16 @@ describe('the monitoring dashboard', () => {
     const titles = pairs(json)
       .filter(([k]) => k === 'title')
       .map(([, t]) => String(t));
-    for (const topic of [/Runs by status/, /Failed runs/, /missing/i, /Orders placed by side/, /Notional/, /Drift/, /latency/, /Fees/])
+    for (const topic of [
+      /Runs by status/,
+      /Failed runs/,
+      /missing/i,
+      /Orders placed by side/,
+      /Notional/,
+      /Drift/,
+      /latency/,
+      /Fees/,
+    ])
       expect(titles.some((t) => topic.test(t))).toBe(true);
     const alertCharts = pairs(json)
       .filter(([k]) => k === 'alertChart')
@@ -350,7 +361,7 @@ describe('the monitoring dashboard', () => {
 describe('scripts/deploy.sh', () => {
   it('creates the same log-based metrics as Terraform', () => {
     const terraform = Object.values(resources('google_logging_metric'))
-      .map((m) => str(block(m, 'metric').name, 'name').replace(hcl('local.metric_prefix'), '${metric_prefix}'))
+      .map((m) => str(block(m, 'metric').name, 'name').replace(hcl('local.metric_prefix'), hcl('metric_prefix')))
       .sort();
     const shell = [...deploySh.matchAll(/^apply_metric "([^"]+)"$/gm)].map((m) => m[1]).sort();
     expect(shell).toEqual(terraform);
