@@ -306,7 +306,7 @@ describe('the monitoring dashboard', () => {
 
   it('uses only metrics monitoring.tf defines, and only their declared labels', () => {
     const { json, metrics } = renderDashboard();
-    const byName = new Map(
+    const byName = new Map<string, string[]>(
       Object.keys(metrics).map((key) => {
         const m = block(metrics[key], key);
         const name = str(m.name, 'name').replace(hcl('local.metric_prefix'), 'qrl');
@@ -314,7 +314,7 @@ describe('the monitoring dashboard', () => {
         const labels = (
           Array.isArray(descriptor.labels) ? descriptor.labels : descriptor.labels ? [descriptor.labels] : []
         ).map((l) => str(obj(l, 'label').key, 'label key'));
-        return [`logging.googleapis.com/user/${name}`, labels] as const;
+        return [`logging.googleapis.com/user/${name}`, labels];
       }),
     );
     const filters = pairs(json)
