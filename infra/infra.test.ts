@@ -148,6 +148,7 @@ describe('terraform', () => {
       'google_cloud_scheduler_job',
       'google_logging_metric',
       'google_monitoring_alert_policy',
+      'google_monitoring_dashboard',
       'google_compute_router_nat',
       'google_compute_address',
     ])
@@ -261,7 +262,111 @@ describe('terraform', () => {
   });
 });
 
+describe('the monitoring dashboard', () => {
+  /** dashboard.json.tftpl rendered as Terraform would, with name_prefix = "qrl" and the default period. */
+  function renderDashboard(): { json: Obj; metrics: Obj; policies: Record<string, string> } {
+    const tfText = readFileSync(join(tfDir, 'dashboard.tf'), 'utf8');
+    const call = /templatefile\("\$\{path\.module\}\/([\w.]+)", \{([\s\S]*?)\n\s*\}\)/.exec(tfText);
+    if (!call?.[1] || call[2] === undefined) throw new Error('dashboard.tf renders no template');
+    const metrics = resources('google_logging_metric');
+    const metricName = (key: string) =>
+      str(block(metrics[key], `metric ${key}`).name, `metric ${key} name`).replace(hcl('local.metric_prefix'), 'qrl');
+    const policies: Record<string, string> = {};
+    const vars: Record<string, string> = {};
+    for (const [, name = '', expr = ''] of call[2].matchAll(/^\s*(\w+)\s*=\s*(.+?)\s*$/gm)) {
+      const metric = /^google_logging_metric\.(\w+)\.name$/.exec(expr);
+      const policy = /^google_monitoring_alert_policy\.(\w+)\.name$/.exec(expr);
+      if (metric?.[1]) vars[name] = metricName(metric[1]);
+      else if (policy?.[1]) {
+        expect(Object.keys(resources('google_monitoring_alert_policy'))).toContain(policy[1]);
+        vars[name] = `projects/demo/alertPolicies/${policy[1]}`;
+        policies[policy[1]] = vars[name];
+      } else if (name === 'title') vars[name] = 'qrl-rebalancer (qrl)';
+      else if (name === 'expected_runs_per_hour') {
+        expect(expr).toBe('max(1, floor(60 / var.rebalance_period_minutes))');
+        vars[name] = String(Math.max(1, Math.floor(60 / Number(varDefault('rebalance_period_minutes')))));
+      } else throw new Error(`test cannot resolve template variable ${name} = ${expr}`);
+    }
+    const template = readFileSync(join(tfDir, call[1]), 'utf8');
+    const rendered = template.replace(/\$\{(\w+)\}/g, (_m, name: string) => {
+      const value = vars[name];
+      if (value === undefined) throw new Error(`the template uses \${${name}}, which dashboard.tf does not pass`);
+      return value;
+    });
+    expect(rendered).not.toContain('${');
+    return { json: JSON.parse(rendered) as Obj, metrics, policies };
+  }
+
+  it('renders to valid dashboard JSON with every variable passed', () => {
+    const { json } = renderDashboard();
+    expect(json.displayName).toBe('qrl-rebalancer (qrl)');
+    const tiles = obj(json.mosaicLayout, 'mosaicLayout').tiles;
+    expect(Array.isArray(tiles) && tiles.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('uses only metrics monitoring.tf defines, and only their declared labels', () => {
+    const { json, metrics } = renderDashboard();
+    const byName = new Map<string, string[]>(
+      Object.keys(metrics).map((key) => {
+        const m = block(metrics[key], key);
+        const name = str(m.name, 'name').replace(hcl('local.metric_prefix'), 'qrl');
+        const descriptor = block(m.metric_descriptor, `${key} metric_descriptor`);
+        const labels = (
+          Array.isArray(descriptor.labels) ? descriptor.labels : descriptor.labels ? [descriptor.labels] : []
+        ).map((l) => str(obj(l, 'label').key, 'label key'));
+        return [`logging.googleapis.com/user/${name}`, labels];
+      }),
+    );
+    const filters = pairs(json)
+      .filter(([k]) => k === 'filter')
+      .map(([, f]) => str(f, 'filter'));
+    expect(filters.length).toBeGreaterThanOrEqual(9);
+    const used = new Set<string>();
+    for (const filter of filters) {
+      const type = /metric\.type="([^"]+)"/.exec(filter)?.[1];
+      if (!type) throw new Error(`a dashboard filter names no metric: ${filter}`);
+      expect([...byName.keys()]).toContain(type);
+      used.add(type);
+      for (const [, label] of filter.matchAll(/metric\.label\.(\w+)/g)) expect(byName.get(type)).toContain(label);
+    }
+    for (const [, group] of pairs(json).filter(([k]) => k === 'groupByFields'))
+      for (const field of group as string[]) expect(field).toMatch(/^metric\.label\.(status|side|profile)$/);
+    // every metric monitoring.tf defines is on the dashboard
+    expect([...used].sort()).toEqual([...byName.keys()].sort());
+  });
+
+  it('covers runs by status, failed and missing runs, orders, notional, drift, latency, and says where fees are', () => {
+    const { json, policies } = renderDashboard();
+    const titles = pairs(json)
+      .filter(([k]) => k === 'title')
+      .map(([, t]) => String(t));
+    for (const topic of [
+      /Runs by status/,
+      /Failed runs/,
+      /missing/i,
+      /Orders placed by side/,
+      /Notional/,
+      /Drift/,
+      /latency/,
+      /Fees/,
+    ])
+      expect(titles.some((t) => topic.test(t))).toBe(true);
+    const alertCharts = pairs(json)
+      .filter(([k]) => k === 'alertChart')
+      .map(([, chart]) => obj(chart, 'alertChart').name);
+    expect(alertCharts.sort()).toEqual([policies.failed_run, policies.no_successful_run].sort());
+  });
+});
+
 describe('scripts/deploy.sh', () => {
+  it('creates the same log-based metrics as Terraform', () => {
+    const terraform = Object.values(resources('google_logging_metric'))
+      .map((m) => str(block(m, 'metric').name, 'name').replace(hcl('local.metric_prefix'), hcl('metric_prefix')))
+      .sort();
+    const shell = [...deploySh.matchAll(/^apply_metric "([^"]+)"$/gm)].map((m) => m[1]).sort();
+    expect(shell).toEqual(terraform);
+  });
+
   it('sets the same variables as Terraform', () => {
     expect(deployShEnvNames().sort()).toEqual(Object.keys(terraformEnv()).sort());
   });

@@ -324,6 +324,55 @@ bucketOptions:
     scale: 50
 YAML
 apply_metric "${metric_prefix}_run_duration"
+order_filter="resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"$(fn_name rebalance)\" AND jsonPayload.message=\"order.placed\""
+snapshot_filter="resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"$(fn_name snapshot)\" AND jsonPayload.message=\"snapshot.recorded\""
+cat >"$cfg" <<YAML
+description: Orders the exchange accepted, by side (one per order.placed line).
+filter: '${order_filter}'
+labelExtractors:
+  side: EXTRACT(jsonPayload.side)
+metricDescriptor:
+  metricKind: DELTA
+  valueType: INT64
+  unit: '1'
+  labels:
+    - key: side
+      valueType: STRING
+YAML
+apply_metric "${metric_prefix}_orders"
+cat >"$cfg" <<YAML
+description: Quote amount each accepted order executed when it was placed (executedQuote of order.placed).
+filter: '${order_filter}'
+valueExtractor: EXTRACT(jsonPayload.executedQuote)
+metricDescriptor:
+  metricKind: DELTA
+  valueType: DISTRIBUTION
+  unit: '1'
+bucketOptions:
+  exponentialBuckets:
+    numFiniteBuckets: 16
+    growthFactor: 2
+    scale: 1
+YAML
+apply_metric "${metric_prefix}_order_notional"
+cat >"$cfg" <<YAML
+description: Total drift of the portfolio from its targets at each snapshot (drift of snapshot.recorded).
+filter: '${snapshot_filter}'
+valueExtractor: EXTRACT(jsonPayload.drift)
+labelExtractors:
+  profile: EXTRACT(jsonPayload.profile)
+metricDescriptor:
+  metricKind: DELTA
+  valueType: DISTRIBUTION
+  unit: '1'
+  labels:
+    - key: profile
+      valueType: STRING
+bucketOptions:
+  explicitBuckets:
+    bounds: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]
+YAML
+apply_metric "${metric_prefix}_drift"
 
 if [[ "${SKIP_ALERTS:-0}" != 1 ]]; then
   step "alert policies (gcloud alpha)"

@@ -7,6 +7,18 @@ locals {
     "jsonPayload.message=\"run.finished\"",
   ])
   metric_prefix = replace(var.name_prefix, "-", "_")
+  # one line per order the exchange accepted: {"message":"order.placed","side","symbol","executedQuote",…}
+  order_placed_filter = join(" AND ", [
+    "resource.type=\"cloud_run_revision\"",
+    "resource.labels.service_name=\"${local.function_names.rebalance}\"",
+    "jsonPayload.message=\"order.placed\"",
+  ])
+  # one line per snapshot: {"message":"snapshot.recorded","profile","value","drift",…}
+  snapshot_filter = join(" AND ", [
+    "resource.type=\"cloud_run_revision\"",
+    "resource.labels.service_name=\"${local.function_names.snapshot}\"",
+    "jsonPayload.message=\"snapshot.recorded\"",
+  ])
 }
 
 resource "google_logging_metric" "runs" {
@@ -73,6 +85,85 @@ resource "google_logging_metric" "run_duration" {
       num_finite_buckets = 16
       growth_factor      = 2
       scale              = 50
+    }
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_logging_metric" "orders" {
+  name        = "${local.metric_prefix}_orders"
+  description = "Orders the exchange accepted, by side (one per order.placed line)."
+  filter      = local.order_placed_filter
+
+  metric_descriptor {
+    metric_kind  = "DELTA"
+    value_type   = "INT64"
+    unit         = "1"
+    display_name = "qrl-rebalancer orders"
+    labels {
+      key         = "side"
+      value_type  = "STRING"
+      description = "BUY or SELL"
+    }
+  }
+
+  label_extractors = {
+    side = "EXTRACT(jsonPayload.side)"
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_logging_metric" "order_notional" {
+  name            = "${local.metric_prefix}_order_notional"
+  description     = "Quote amount each accepted order executed when it was placed (executedQuote of order.placed), in the profile's quote asset."
+  filter          = local.order_placed_filter
+  value_extractor = "EXTRACT(jsonPayload.executedQuote)"
+
+  metric_descriptor {
+    metric_kind  = "DELTA"
+    value_type   = "DISTRIBUTION"
+    unit         = "1"
+    display_name = "qrl-rebalancer notional per order"
+  }
+
+  bucket_options {
+    exponential_buckets {
+      num_finite_buckets = 16
+      growth_factor      = 2
+      scale              = 1
+    }
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_logging_metric" "drift" {
+  name            = "${local.metric_prefix}_drift"
+  description     = "Total drift of the portfolio from its targets at each snapshot (drift of snapshot.recorded; 0 = on target)."
+  filter          = local.snapshot_filter
+  value_extractor = "EXTRACT(jsonPayload.drift)"
+
+  metric_descriptor {
+    metric_kind  = "DELTA"
+    value_type   = "DISTRIBUTION"
+    unit         = "1"
+    display_name = "qrl-rebalancer drift at snapshots"
+    labels {
+      key         = "profile"
+      value_type  = "STRING"
+      description = "strategy profile"
+    }
+  }
+
+  label_extractors = {
+    profile = "EXTRACT(jsonPayload.profile)"
+  }
+
+  bucket_options {
+    explicit_buckets {
+      bounds = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]
     }
   }
 
