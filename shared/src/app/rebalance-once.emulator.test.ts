@@ -71,6 +71,7 @@ async function admin(
 
 interface SimOrder {
   orderId: string;
+  side: string;
   clientOrderId: string | null;
   status: string;
   executedQty: string;
@@ -248,6 +249,35 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     expect(ordersOf(placed, executionId)).toHaveLength(0);
     const stillOpen = await crashed.ledger.listUnsettledIntents(accountOf(p));
     expect(stillOpen).toEqual([]);
+  });
+
+  it('an unknown code on POST /api/v3/order after the exchange accepted it: the ledger matches the exchange, no second order', async () => {
+    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    // the exchange executes the order, then answers a code nobody has seen (issue #15 item 2)
+    await admin(sim, 'POST', '/__sim/faults', {
+      endpoint: 'POST /api/v3/order',
+      kind: 'unknown_code',
+      code: 12345,
+      accept: true,
+      count: 1,
+    });
+    const p = profile();
+    const executionId = uniqueId('ucode');
+    const report = await rebalanceOnce(input(p, executionId), deps(p));
+    const placed = ordersOf(await simOrders(), executionId);
+    expect(placed).toHaveLength(1);
+    expect(report.orders.map((o) => o.status)).not.toContain('rejected');
+    const [intent] = await deps(p).ledger.listIntents(executionId);
+    expect(intent).toMatchObject({
+      orderId: placed[0]?.orderId,
+      executedQuantity: placed[0]?.executedQty,
+      executedQuote: placed[0]?.cummulativeQuoteQty,
+      status: 'filled',
+    });
+    expect(placed[0]?.status).toBe('FILLED');
+    // the next trigger sees the traded account: nothing is sent again for the same drift
+    await rebalanceOnce(input(p, uniqueId('after-ucode')), deps(p));
+    expect((await simOrders()).filter((o) => o.side === placed[0]?.side)).toHaveLength(1);
   });
 
   it('a process that dies after its order was sent and before the final commit: the retry settles the order, no second order', async () => {
