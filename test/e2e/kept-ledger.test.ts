@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readKeptLedger } from '../../scripts/lib/kept-ledger';
 import { callFunction, scheduleTimeNow, startLocalStack } from '../../scripts/lib/local-stack';
@@ -12,7 +12,10 @@ import { ensureBundles } from '../harness/bundles';
 describe('the ledger a local stack keeps', () => {
   it('is exported when the stack stops, and npm run runs reads it afterwards', async () => {
     await ensureBundles();
-    const local = mkdtempSync(join(resolve(__dirname, '..', '..', '.local'), 'kept-'));
+    // a fresh clone has no .local/ yet
+    const root = resolve(__dirname, '..', '..', '.local');
+    mkdirSync(root, { recursive: true });
+    const local = mkdtempSync(join(root, 'kept-'));
     try {
       const stack = await startLocalStack({
         functions: ['rebalance'],
