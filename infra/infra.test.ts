@@ -335,7 +335,7 @@ describe('the monitoring dashboard', () => {
     expect([...used].sort()).toEqual([...byName.keys()].sort());
   });
 
-  it('covers runs by status, failed and missing runs, orders, notional, drift, latency, and says where fees are', () => {
+  it('covers runs by status, failed and missing runs, orders, notional, drift, latency and fees', () => {
     const { json, policies } = renderDashboard();
     const titles = pairs(json)
       .filter(([k]) => k === 'title')

@@ -356,6 +356,21 @@ bucketOptions:
 YAML
 apply_metric "${metric_prefix}_order_notional"
 cat >"$cfg" <<YAML
+description: Fees of each rebalance run valued in the profile's quote asset (feesQuote of run.finished).
+filter: '${run_filter}'
+valueExtractor: EXTRACT(jsonPayload.feesQuote)
+metricDescriptor:
+  metricKind: DELTA
+  valueType: DISTRIBUTION
+  unit: '1'
+bucketOptions:
+  exponentialBuckets:
+    numFiniteBuckets: 16
+    growthFactor: 2
+    scale: 0.01
+YAML
+apply_metric "${metric_prefix}_run_fees"
+cat >"$cfg" <<YAML
 description: Total drift of the portfolio from its targets at each snapshot (drift of snapshot.recorded).
 filter: '${snapshot_filter}'
 valueExtractor: EXTRACT(jsonPayload.drift)

@@ -91,6 +91,30 @@ resource "google_logging_metric" "run_duration" {
   depends_on = [google_project_service.apis]
 }
 
+resource "google_logging_metric" "run_fees" {
+  name            = "${local.metric_prefix}_run_fees"
+  description     = "Fees of each rebalance run valued in the profile's quote asset (feesQuote of run.finished; fees in other assets are left out, the ledger has them all)."
+  filter          = local.run_finished_filter
+  value_extractor = "EXTRACT(jsonPayload.feesQuote)"
+
+  metric_descriptor {
+    metric_kind  = "DELTA"
+    value_type   = "DISTRIBUTION"
+    unit         = "1"
+    display_name = "qrl-rebalancer fees per run"
+  }
+
+  bucket_options {
+    exponential_buckets {
+      num_finite_buckets = 16
+      growth_factor      = 2
+      scale              = 0.01
+    }
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
 resource "google_logging_metric" "orders" {
   name        = "${local.metric_prefix}_orders"
   description = "Orders the exchange accepted, by side (one per order.placed line)."

@@ -251,6 +251,25 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     expect(stillOpen).toEqual([]);
   });
 
+  it('the run.finished log line carries the run’s fees valued in the quote asset, for the dashboard', async () => {
+    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    const p = profile();
+    const executionId = uniqueId('fees');
+    const report = await rebalanceOnce(input(p, executionId), deps(p));
+    expect(report.status).toBe('completed');
+    // a fee in the quote counts as it is, one in the traded asset at the order's own average price
+    const expected = report.orders.reduce((sum, o) => {
+      const price = new Big(o.executedQuote).div(o.executedQuantity);
+      return Object.entries(o.fees).reduce(
+        (s, [asset, fee]) => s.plus(asset === 'USDT' ? fee : new Big(fee).times(price)),
+        sum,
+      );
+    }, new Big(0));
+    expect(expected.gt(0)).toBe(true);
+    const finished = events('run.finished').find((l) => l.executionId === executionId);
+    expect(finished?.feesQuote).toBe(expected.round(8).toFixed());
+  });
+
   it('an unknown code on POST /api/v3/order after the exchange accepted it: the ledger matches the exchange, no second order', async () => {
     await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
     // the exchange executes the order, then answers a code nobody has seen (issue #15 item 2)

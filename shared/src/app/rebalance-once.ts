@@ -28,6 +28,7 @@ import { fetchMarket, type MarketSnapshot, needsDepth, planSnapshotOf } from './
 import { referencesFor } from './price-references';
 import { reconcileIntents } from './reconcile';
 import {
+  feesInQuote,
   inProgressReport,
   type RunOutcome,
   recordOf,
@@ -666,6 +667,8 @@ function logFinished(run: Run, outcome: RunOutcome, firestoreCalls?: number): vo
     reason: outcome.reason,
     durationMs: run.deps.clock.now().getTime() - run.startedMs,
     ordersPlaced: outcome.ordersPlaced,
+    // for the dashboard's fees chart; the ledger keeps every fee exactly, per asset
+    feesQuote: feesInQuote(outcome.orders, run.profile.quote).round(8).toFixed(),
     ...(firestoreCalls !== undefined ? { firestoreCalls } : {}),
   };
   if (outcome.status === 'failed') run.log.error('run.finished', { ...fields, error: outcome.error?.code ?? null });

@@ -104,6 +104,25 @@ export function feesOf(orders: readonly ReportOrder[]): Record<string, string> {
   return Object.fromEntries(Object.entries(fees).map(([asset, amount]) => [asset, dec(amount)]));
 }
 
+/**
+ * The fees of the orders valued in the quote asset, for the log line a dashboard charts: a fee in
+ * the quote counts as it is, one in the traded asset at the order's own average price; a fee in any
+ * other asset (MX deduction) cannot be valued here and is left out (the ledger has every fee exactly).
+ */
+export function feesInQuote(orders: readonly ReportOrder[], quote: string): Big {
+  let total = new Big(0);
+  for (const order of orders) {
+    const quantity = new Big(order.executedQuantity);
+    for (const [asset, amount] of Object.entries(order.fees)) {
+      if (asset === quote) total = total.plus(amount);
+      else if (order.symbol === `${asset}${quote}` && quantity.gt(0)) {
+        total = total.plus(new Big(amount).times(order.executedQuote).div(quantity));
+      }
+    }
+  }
+  return total;
+}
+
 export function sumQuote(orders: readonly ReportOrder[]): Big {
   return orders.reduce((s, o) => s.plus(o.executedQuote), new Big(0));
 }
