@@ -12,6 +12,7 @@ import type { Logger } from '../observability/logger';
 import type { Exchange, NewOrder } from '../ports/exchange';
 import {
   type AccountState,
+  abandonedRuns,
   type FinishIntent,
   LedgerUnavailableError,
   type OrderIntent,
@@ -128,7 +129,7 @@ export async function rebalanceOnce(input: RebalanceInput, deps: RebalanceDeps):
       });
       if (started.outcome === 'conflict') continue;
       run.log.info('run.claimed', { attempt: 1, dryRun: run.dryRun, trigger: input.trigger.kind, path: 'settle' });
-      return underLock({ ...run, record: started.run }, abandonedOf(opened.account, input.executionId, now));
+      return underLock({ ...run, record: started.run }, abandonedRuns(opened.account, input.executionId, now));
     }
 
     // The common path: plan from what was read, then claim and trade in one commit.
@@ -295,15 +296,8 @@ function lockedOut(run: Run, holder: string, holderProfile: string, until: Date)
 /** Open intents, a lock whose holder died, or a v1 claim past its lease: the run must settle them under the lock first. */
 function needsSettling(account: AccountState, now: Date): boolean {
   return (
-    Object.keys(account.openIntents).length > 0 || account.lock !== null || abandonedOf(account, '', now).length > 0
+    Object.keys(account.openIntents).length > 0 || account.lock !== null || abandonedRuns(account, '', now).length > 0
   );
-}
-
-function abandonedOf(account: AccountState, runId: string, now: Date): string[] {
-  const ids = new Set<string>();
-  if (account.lock && account.lock.runId !== runId && account.lock.until <= now) ids.add(account.lock.runId);
-  for (const [id, until] of Object.entries(account.claims)) if (id !== runId && until <= now) ids.add(id);
-  return [...ids].sort();
 }
 
 /** The slower path, with the account lock held: close dead runs, settle open intents, then plan and trade. */

@@ -1,14 +1,15 @@
 import Big from 'big.js';
 import { utcDay } from '../domain/guards';
-import type {
-  AccountLedger,
-  AccountState,
-  AcquireLockInput,
-  AcquireLockResult,
-  FinalRunStatus,
-  LockHolder,
-  ReleaseLockInput,
-  ReleaseLockResult,
+import {
+  type AccountLedger,
+  type AccountState,
+  type AcquireLockInput,
+  type AcquireLockResult,
+  abandonedRuns,
+  type FinalRunStatus,
+  type LockHolder,
+  type ReleaseLockInput,
+  type ReleaseLockResult,
 } from '../ports/ledger';
 import { type LedgerContext, leaseUntil } from './context';
 import type { MergeRecord } from './doc-store';
@@ -42,7 +43,7 @@ export class Accounts implements AccountLedger {
       const lock: LockHolder = { runId: input.runId, profileId: input.profileId, owner: input.owner, until };
       return {
         writes: [{ op: 'merge', path, data: { account: input.accountId, lock: lockRecord(lock), updatedAt: now } }],
-        result: { acquired: true, until, ...abandonedRuns(account, input.runId, now) },
+        result: { acquired: true, until, ...abandonedOf(account, input.runId, now) },
       };
     });
   }
@@ -61,18 +62,9 @@ export class Accounts implements AccountLedger {
   }
 }
 
-/**
- * Runs whose lease ran out without them finishing, as the account knows them: the holder of an
- * expired lock, and v1 claims past their lease (a v1 process that died between claim and lock).
- */
-function abandonedRuns(account: AccountState, runId: string, now: Date): { abandoned?: string[] } {
-  const ids = new Set<string>();
-  const held = account.lock;
-  if (held && held.runId !== runId && held.until <= now) ids.add(held.runId);
-  for (const [id, until] of Object.entries(account.claims)) {
-    if (id !== runId && until <= now) ids.add(id);
-  }
-  return ids.size > 0 ? { abandoned: [...ids].sort() } : {};
+function abandonedOf(account: AccountState, runId: string, now: Date): { abandoned?: string[] } {
+  const abandoned = abandonedRuns(account, runId, now);
+  return abandoned.length > 0 ? { abandoned } : {};
 }
 
 /**

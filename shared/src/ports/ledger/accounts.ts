@@ -58,6 +58,17 @@ export interface PriceReferenceRecord {
   move: { price: string; since: Date; runs: number } | null;
 }
 
+/**
+ * Runs of this account whose lease ran out unfinished: the holder of an expired lock, and v1 claims
+ * past their lease (a v1 process that died between claim and lock). `runId` (the asker) is left out.
+ */
+export function abandonedRuns(account: AccountState, runId: string, now: Date): string[] {
+  const ids = new Set<string>();
+  if (account.lock && account.lock.runId !== runId && account.lock.until <= now) ids.add(account.lock.runId);
+  for (const [id, until] of Object.entries(account.claims)) if (id !== runId && until <= now) ids.add(id);
+  return [...ids].sort();
+}
+
 export interface AcquireLockInput {
   accountId: string;
   profileId: string;
