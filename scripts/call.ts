@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { argumentProblem } from './lib/cli-io';
 import { signIdTokenWith, signingKeyFromPem } from './lib/local-oidc';
 import { callFunction, formatRunAnswer, scheduleTimeNow } from './lib/local-stack';
 
@@ -104,15 +105,6 @@ export async function runCall(argv: readonly string[], io: CallIo = console_): P
   if (name === 'rebalance' && !values.json) io.out(formatRunAnswer(`POST ${url}`, result));
   else io.out(`HTTP ${result.status}\n${result.json ? JSON.stringify(result.json, null, 2) : result.text}`);
   return result.status >= 200 && result.status < 300 ? 0 : 1;
-}
-
-/** parseArgs' message without its error-class prefix and its hint about `--` (not what a caller here means). */
-function argumentProblem(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message
-    .replace(/^\w*Error \[[A-Z_]+\]: /, '')
-    .replace(/\. To specify a positional argument.*$/s, '')
-    .trim();
 }
 
 function parse(argv: readonly string[]) {

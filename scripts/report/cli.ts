@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bandFor, parseProfiles } from '@qrl-rebalancer/shared/domain';
+import { argumentProblem, type CliIo, stdio } from '../lib/cli-io';
 import { LOCAL_DIR } from '../lib/kept-ledger';
 import { type LedgerSourceOptions, openLedgerSource } from '../lib/ledger-source';
 import { parseTime } from '../runs/cli';
@@ -32,24 +33,7 @@ turnover and fees, and the last runs.
                             else what the last npm start / npm run dev kept in .local/ledger/)
   -h, --help                this text`;
 
-export interface ReportIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  env?: Readonly<Record<string, string | undefined>>;
-  now?: () => Date;
-  localDir?: string;
-}
-
-const stdio: ReportIo = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-};
-
-function message(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error))
-    .replace(/^\w*Error \[[A-Z_]+\]: /, '')
-    .replace(/\. To specify a positional argument.*$/s, '');
-}
+export type ReportIo = CliIo;
 
 /** Targets and bands as STRATEGY_PROFILES (or the built-in profile) configures them here. */
 function configuredBands(env: Readonly<Record<string, string | undefined>>) {
@@ -76,7 +60,7 @@ export async function runReport(argv: readonly string[], io: ReportIo = stdio): 
     values = parsed.values;
     if (parsed.positionals.length > 0) throw new Error(`unexpected argument "${parsed.positionals[0]}"`);
   } catch (error) {
-    io.err(`report: ${message(error)}\n\n${USAGE}`);
+    io.err(`report: ${argumentProblem(error)}\n\n${USAGE}`);
     return 2;
   }
   if (values.help) {
@@ -93,7 +77,7 @@ export async function runReport(argv: readonly string[], io: ReportIo = stdio): 
     if (!Number.isInteger(lastRuns) || lastRuns < 1 || lastRuns > 1000)
       throw new Error('--runs must be a whole number from 1 to 1000');
   } catch (error) {
-    io.err(`report: ${message(error)}\n\n${USAGE}`);
+    io.err(`report: ${argumentProblem(error)}\n\n${USAGE}`);
     return 2;
   }
   const env = io.env ?? process.env;
@@ -109,7 +93,7 @@ export async function runReport(argv: readonly string[], io: ReportIo = stdio): 
   try {
     source = await openLedgerSource(sourceOptions);
   } catch (error) {
-    io.err(`report: ${message(error)}`);
+    io.err(`report: ${argumentProblem(error)}`);
     return 1;
   }
   try {
@@ -137,7 +121,7 @@ export async function runReport(argv: readonly string[], io: ReportIo = stdio): 
       io.err(`report: ${error.message}`);
       return 2;
     }
-    io.err(`report: reading ${source.where} failed: ${message(error)}`);
+    io.err(`report: reading ${source.where} failed: ${argumentProblem(error)}`);
     return 1;
   } finally {
     await source.close();

@@ -4,6 +4,7 @@
  * scripts/lib/ledger-source.ts for where from); never writes.
  */
 import { parseArgs } from 'node:util';
+import { argumentProblem, type CliIo, stdio } from '../lib/cli-io';
 import { type LedgerSourceOptions, openLedgerSource } from '../lib/ledger-source';
 import { describeRun, runsTable } from './format';
 import { listRuns, readRun } from './ledger-read';
@@ -28,19 +29,7 @@ where the ledger is (first that applies)
                             \`npm run dev\` kept in .local/ledger/ (an emulator is started for the command)
   -h, --help                this text`;
 
-export interface RunsIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  env?: Readonly<Record<string, string | undefined>>;
-  now?: () => Date;
-  /** tests: where .local is */
-  localDir?: string;
-}
-
-const stdio: RunsIo = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-};
+export type RunsIo = CliIo;
 
 class UsageError extends Error {}
 
@@ -83,18 +72,12 @@ function parse(argv: readonly string[]) {
   });
 }
 
-function plainMessage(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error))
-    .replace(/^\w*Error \[[A-Z_]+\]: /, '')
-    .replace(/\. To specify a positional argument.*$/s, '');
-}
-
 export async function runRuns(argv: readonly string[], io: RunsIo = stdio): Promise<number> {
   let args: ReturnType<typeof parse>;
   try {
     args = parse(argv);
   } catch (error) {
-    io.err(`runs: ${plainMessage(error)}\n\n${USAGE}`);
+    io.err(`runs: ${argumentProblem(error)}\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = args;
@@ -144,7 +127,7 @@ export async function runRuns(argv: readonly string[], io: RunsIo = stdio): Prom
   try {
     source = await openLedgerSource(sourceOptions);
   } catch (error) {
-    io.err(`runs: ${plainMessage(error)}`);
+    io.err(`runs: ${argumentProblem(error)}`);
     return 1;
   }
   try {
@@ -166,7 +149,7 @@ export async function runRuns(argv: readonly string[], io: RunsIo = stdio): Prom
     io.out(runs.length === 0 ? 'no runs match' : runsTable(runs));
     return 0;
   } catch (error) {
-    io.err(`runs: reading ${source.where} failed: ${plainMessage(error)}`);
+    io.err(`runs: reading ${source.where} failed: ${argumentProblem(error)}`);
     return 1;
   } finally {
     await source.close();
