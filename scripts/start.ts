@@ -7,6 +7,7 @@
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SimulatorAdmin } from '@qrl-rebalancer/simulator';
 import { buildFunctions } from './build';
 import { KEPT_LEDGER_DIR } from './lib/kept-ledger';
 import {
@@ -17,7 +18,6 @@ import {
   LOCAL_JOB,
   type LocalStack,
   scheduleTimeNow,
-  simulatorList,
   startLocalStack,
 } from './lib/local-stack';
 
@@ -71,13 +71,14 @@ local stack
   console.log(
     `\n${formatRunAnswer(`scheduled run (job ${LOCAL_JOB.split('/').at(-1)}, ${scheduleTime.toISOString()})`, first)}`,
   );
-  const fills = await simulatorList(stack.simulator.url, 'trades');
+  const simulator = new SimulatorAdmin(stack.simulator.url);
+  const fills = await simulator.trades();
   console.log(`  fills on the simulator  ${fills.length}`);
 
   // Scheduler mints a new token for a retry; the execution id comes from job + schedule time, so it is the same run.
   const duplicate = await callFunction(stack.url('rebalance'), { ...scheduled, token: stack.token('rebalance') });
   console.log(`\n${formatRunAnswer('the same trigger again (what a Scheduler retry sends)', duplicate)}`);
-  const fillsAfter = await simulatorList(stack.simulator.url, 'trades');
+  const fillsAfter = await simulator.trades();
   console.log(
     `  fills on the simulator  ${fillsAfter.length} (${fillsAfter.length === fills.length ? 'no new order' : 'NEW ORDERS'})`,
   );

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PROFILE_ID, parseProfiles } from '@qrl-rebalancer/shared/domain';
-import { startSimulator } from '@qrl-rebalancer/simulator';
+import { SimulatorAdmin, startSimulator } from '@qrl-rebalancer/simulator';
 import { runBacktest } from '../backtest/engine';
 import { readBarColumns } from '../backtest/fast-csv';
 import { runBacktestFast } from '../backtest/fast-engine';
@@ -15,7 +15,6 @@ import { LOCAL_CALLER } from '../lib/local-stack';
 import { type BuiltBundles, type BundleSize, buildBundles } from './bundles';
 import { type FirestoreWire, startFirestoreWire, type WireCounts } from './firestore-wire';
 import { type FunctionUnderTest, startFunction } from './function-process';
-import { SimAdmin } from './simulator-admin';
 import { pairRatios, type Spread, spread } from './stats';
 import { chainFrom, type StepAfter, sequentialBefore, startTimingProxy, type TimingProxy } from './timing-proxy';
 
@@ -193,7 +192,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     stoppers.push(() => wire.close());
     const simulator = await startSimulator({ config: { balances: { ...START_BALANCES } } });
     stoppers.push(() => simulator.stop());
-    const sim = new SimAdmin(simulator.url);
+    const sim = new SimulatorAdmin(simulator.url);
     const proxy: TimingProxy = await startTimingProxy(simulator.url);
     stoppers.push(() => proxy.close());
     const oidc = await startLocalOidc();
@@ -248,7 +247,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     await clearFirestoreEmulator(emulatorHost, projectId);
     const prepare = async (rttMs: number) => {
       await sim.reset();
-      if (rttMs > 0) await sim.delayAll(rttMs);
+      // every exchange request waits rttMs before it is handled: a simulated round-trip time
+      if (rttMs > 0) await sim.addFault({ endpoint: '*', kind: 'delay', count: 100_000, delayMs: rttMs });
       proxy.clear();
       wire.clear();
     };

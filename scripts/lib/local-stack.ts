@@ -393,14 +393,3 @@ export function formatRunAnswer(title: string, result: CallResult): string {
   }
   return lines.join('\n');
 }
-
-/** Every order ever placed on the simulator, or every fill (its admin API). */
-export async function simulatorList(
-  simulatorUrl: string,
-  kind: 'orders' | 'trades',
-): Promise<Record<string, unknown>[]> {
-  const response = await fetch(`${simulatorUrl}/__sim/${kind}`);
-  const body = (await response.json()) as Record<string, unknown>;
-  const list = body[kind];
-  return Array.isArray(list) ? (list as Record<string, unknown>[]) : [];
-}

@@ -1,25 +1,21 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
+import { type RunningSimulator, SimulatorAdmin, startSimulator } from '@qrl-rebalancer/simulator';
 import { formatLines, runPreflight } from './checklist';
 
 /** `npm run preflight` against the simulator over loopback: the checklist, item by item. */
 
 let sim: RunningSimulator;
 const env = () => ({ MEXC_BASE_URL: sim.url, MEXC_API_KEY: sim.apiKey, MEXC_API_SECRET: sim.apiSecret });
-const admin = (path: string, body: unknown) =>
-  fetch(`${sim.url}${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+let admin: SimulatorAdmin;
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 3, apiKey: 'mx0-preflight-key', apiSecret: 'preflight-secret-0123456789' });
+  admin = new SimulatorAdmin(sim.url);
 });
 afterAll(() => sim.stop());
-beforeEach(() => admin('/__sim/reset', {}));
+beforeEach(() => admin.reset());
 
 const items = (lines: { level: string; item: string }[]) => lines.map((l) => `${l.level} ${l.item}`);
 
@@ -48,7 +44,7 @@ describe('preflight against the simulator', () => {
   });
 
   it('a key that cannot trade, may withdraw and lacks the pair: each item says what to change', async () => {
-    await admin('/__sim/key', { canTrade: false, canWithdraw: true, selfSymbols: [] });
+    await admin.setKey({ canTrade: false, canWithdraw: true, selfSymbols: [] });
     const result = await runPreflight({ ...env(), STRATEGY_PROFILES: '{"default":{"minTradeNotional":"0.5"}}' });
     expect(result.ok).toBe(false);
     const byItem = (item: string) => result.lines.filter((l) => l.item === item);

@@ -58,6 +58,10 @@ const clockBody = v.strictObject({
   offsetMs: v.pipe(v.number('offsetMs must be a number'), v.integer('offsetMs must be an integer')),
 });
 
+/** What the admin API takes, as its one typed client (testing/admin-client.ts) sends it. */
+export type PriceInput = v.InferInput<typeof priceBody>;
+export type KeyInput = v.InferInput<typeof keyBody>;
+
 function parse<const S extends v.GenericSchema>(schema: S, body: unknown): v.InferOutput<S> {
   const result = v.safeParse(schema, body ?? {});
   if (!result.success) {

@@ -1,7 +1,8 @@
 import Big from 'big.js';
 import fc from 'fast-check';
 import { type RunningSimulator, startSimulator } from './index';
-import { admin, makeCaller } from './testing/signed-client';
+import { adminRequest } from './testing/admin-client';
+import { makeCaller } from './testing/signed-client';
 
 /**
  * Whatever the account does, money neither appears nor vanishes: for each asset,
@@ -80,9 +81,9 @@ async function run(action: Op): Promise<void> {
     if (target) await call('/api/v3/order', { method: 'DELETE', params: { symbol, orderId: target.orderId } });
   } else if (action.kind === 'price') {
     const price = new Big('0.5').times(new Big(10_000 + action.offsetBps).div(10_000)).toFixed(4);
-    await admin(sim.url, 'POST', '/__sim/price', { symbol, price });
+    await adminRequest(sim.url, 'POST', '/__sim/price', { symbol, price });
   } else {
-    await admin(sim.url, 'POST', '/__sim/step', { steps: 1 });
+    await adminRequest(sim.url, 'POST', '/__sim/step', { steps: 1 });
   }
 }
 
@@ -90,14 +91,14 @@ describe('balance conservation', () => {
   it('per asset: free + locked = initial + received − paid − fees, after any order sequence', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), async (ops) => {
-        await admin(sim.url, 'POST', '/__sim/reset');
+        await adminRequest(sim.url, 'POST', '/__sim/reset');
         for (const action of ops) await run(action);
 
-        const balances = (await admin(sim.url, 'GET', '/__sim/balances')).body.balances as Record<
+        const balances = (await adminRequest(sim.url, 'GET', '/__sim/balances')).body.balances as Record<
           string,
           { free: string; locked: string }
         >;
-        const fills = (await admin(sim.url, 'GET', '/__sim/trades')).body.trades as Fill[];
+        const fills = (await adminRequest(sim.url, 'GET', '/__sim/trades')).body.trades as Fill[];
         const expected: Record<string, Big> = { QRL: new Big(1000), USDT: new Big(500) };
         let fees = new Big(0);
         for (const fill of fills) {

@@ -1,8 +1,8 @@
 import Big from 'big.js';
 import type { Balances, Dictionary, Market, Order, OrderBook, Ticker, Trade } from 'ccxt';
 import { type RunningSimulator, startSimulator } from './index';
+import { adminRequest } from './testing/admin-client';
 import { type CcxtMexc, startCcxtMexc } from './testing/ccxt-client';
-import { admin } from './testing/signed-client';
 
 /**
  * An independent, widely used MEXC client drives the simulator: if ccxt's mexc class works against
@@ -22,7 +22,7 @@ interface SimTrade {
 }
 
 async function balances(): Promise<Record<string, { free: string; locked: string }>> {
-  return (await admin(sim.url, 'GET', '/__sim/balances')).body.balances as Record<
+  return (await adminRequest(sim.url, 'GET', '/__sim/balances')).body.balances as Record<
     string,
     { free: string; locked: string }
   >;
@@ -125,7 +125,7 @@ describe('ccxt mexc against the simulator', () => {
     expect(sellState).toMatchObject({ status: 'closed', filled: 12.5, type: 'market' });
 
     const trades = await exchange.call<Trade[]>('fetchMyTrades', 'QRL/USDT');
-    const simTrades = (await admin(sim.url, 'GET', '/__sim/trades')).body.trades as SimTrade[];
+    const simTrades = (await adminRequest(sim.url, 'GET', '/__sim/trades')).body.trades as SimTrade[];
     expect(trades).toHaveLength(simTrades.length);
     const ours = simTrades.filter((t) => t.orderId === buy.id || t.orderId === sell.id);
     expect(ours.length).toBeGreaterThanOrEqual(2);

@@ -1,5 +1,6 @@
 import { type RunningSimulator, startSimulator } from './index';
-import { admin, makeCaller } from './testing/signed-client';
+import { adminRequest } from './testing/admin-client';
+import { makeCaller } from './testing/signed-client';
 
 let sim: RunningSimulator;
 let call: ReturnType<typeof makeCaller>;
@@ -9,7 +10,7 @@ beforeAll(async () => {
   call = makeCaller(sim.url, sim.apiKey, sim.apiSecret);
 });
 afterAll(() => sim.stop());
-beforeEach(() => admin(sim.url, 'POST', '/__sim/reset'));
+beforeEach(() => adminRequest(sim.url, 'POST', '/__sim/reset'));
 
 const buy = (clientId: string) => ({
   method: 'POST' as const,
@@ -17,12 +18,15 @@ const buy = (clientId: string) => ({
 });
 
 async function orders() {
-  return (await admin(sim.url, 'GET', '/__sim/orders')).body.orders as Array<{ clientOrderId: string; status: string }>;
+  return (await adminRequest(sim.url, 'GET', '/__sim/orders')).body.orders as Array<{
+    clientOrderId: string;
+    status: string;
+  }>;
 }
 
 describe('fault injection', () => {
   it('5xx answers with the status given, places nothing, and is used up after `count` requests', async () => {
-    await admin(sim.url, 'POST', '/__sim/faults', {
+    await adminRequest(sim.url, 'POST', '/__sim/faults', {
       endpoint: 'POST /api/v3/order',
       kind: '5xx',
       status: 502,
@@ -35,36 +39,43 @@ describe('fault injection', () => {
   });
 
   it('5xx defaults to 503 and only hits the endpoint named', async () => {
-    await admin(sim.url, 'POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: '5xx' });
+    await adminRequest(sim.url, 'POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: '5xx' });
     expect((await call('/api/v3/time', { signed: false })).status).toBe(200);
     expect(await call('/api/v3/account')).toMatchObject({ status: 503, body: { code: 503 } });
   });
 
   it('429 and 418 carry Retry-After', async () => {
-    await admin(sim.url, 'POST', '/__sim/faults', { endpoint: '*', kind: '429', retryAfterS: 7 });
+    await adminRequest(sim.url, 'POST', '/__sim/faults', { endpoint: '*', kind: '429', retryAfterS: 7 });
     const limited = await call('/api/v3/account');
     expect(limited).toMatchObject({ status: 429, body: { code: 429, msg: 'Too Many Requests' } });
     expect(limited.headers.get('retry-after')).toBe('7');
 
-    await admin(sim.url, 'POST', '/__sim/faults', { endpoint: 'GET /api/v3/depth', kind: '418' });
+    await adminRequest(sim.url, 'POST', '/__sim/faults', { endpoint: 'GET /api/v3/depth', kind: '418' });
     const banned = await call('/api/v3/depth', { signed: false, params: { symbol: 'QRLUSDT' } });
     expect(banned).toMatchObject({ status: 418, body: { code: 418 } });
     expect(banned.headers.get('retry-after')).toBe('120');
   });
 
   it('delay still answers normally', async () => {
-    await admin(sim.url, 'POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'delay', delayMs: 30 });
+    await adminRequest(sim.url, 'POST', '/__sim/faults', {
+      endpoint: 'POST /api/v3/order',
+      kind: 'delay',
+      delayMs: 30,
+    });
     const placed = await call('/api/v3/order', buy('slow-1'));
     expect(placed.status).toBe(200);
     expect(await orders()).toEqual([expect.objectContaining({ clientOrderId: 'slow-1', status: 'NEW' })]);
   });
 
   it('accept_then_timeout executes the order, then drops the connection without an answer', async () => {
-    await admin(sim.url, 'POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'accept_then_timeout' });
+    await adminRequest(sim.url, 'POST', '/__sim/faults', {
+      endpoint: 'POST /api/v3/order',
+      kind: 'accept_then_timeout',
+    });
     await expect(call('/api/v3/order', buy('lost-answer-1'))).rejects.toThrow();
     expect(await orders()).toEqual([expect.objectContaining({ clientOrderId: 'lost-answer-1', status: 'NEW' })]);
     // The order is real: its funds are reserved and a query by client id finds it.
-    const balances = (await admin(sim.url, 'GET', '/__sim/balances')).body.balances as Record<
+    const balances = (await adminRequest(sim.url, 'GET', '/__sim/balances')).body.balances as Record<
       string,
       { locked: string }
     >;
@@ -74,14 +85,17 @@ describe('fault injection', () => {
   });
 
   it('DELETE /__sim/faults clears pending faults; reset clears them too', async () => {
-    await admin(sim.url, 'POST', '/__sim/faults', { endpoint: '*', kind: '5xx', count: 5 });
-    expect((await admin(sim.url, 'GET', '/__sim/faults')).body.faults).toHaveLength(1);
-    await admin(sim.url, 'DELETE', '/__sim/faults');
+    await adminRequest(sim.url, 'POST', '/__sim/faults', { endpoint: '*', kind: '5xx', count: 5 });
+    expect((await adminRequest(sim.url, 'GET', '/__sim/faults')).body.faults).toHaveLength(1);
+    await adminRequest(sim.url, 'DELETE', '/__sim/faults');
     expect((await call('/api/v3/ping', { signed: false })).status).toBe(200);
   });
 
   it('rejects a malformed fault and names the field', async () => {
-    const bad = await admin(sim.url, 'POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'explode' });
+    const bad = await adminRequest(sim.url, 'POST', '/__sim/faults', {
+      endpoint: 'POST /api/v3/order',
+      kind: 'explode',
+    });
     expect(bad.status).toBe(400);
     expect(String(bad.body.error)).toContain('kind');
   });
@@ -92,13 +106,13 @@ describe('admin API', () => {
     await call('/api/v3/ping', { signed: false });
     await call('/api/v3/ping', { signed: false });
     await call('/api/v3/account');
-    expect((await admin(sim.url, 'GET', '/__sim/requests')).body).toEqual({
+    expect((await adminRequest(sim.url, 'GET', '/__sim/requests')).body).toEqual({
       requests: { 'GET /api/v3/ping': 2, 'GET /api/v3/account': 1 },
     });
   });
 
   it('sets free balances, leaves other assets alone, and validates the body', async () => {
-    const set = await admin(sim.url, 'POST', '/__sim/balances', { balances: { QRL: '50', BTC: '0.5' } });
+    const set = await adminRequest(sim.url, 'POST', '/__sim/balances', { balances: { QRL: '50', BTC: '0.5' } });
     expect(set.body).toEqual({
       balances: {
         BTC: { free: '0.5', locked: '0' },
@@ -106,13 +120,13 @@ describe('admin API', () => {
         USDT: { free: '500', locked: '0' },
       },
     });
-    const bad = await admin(sim.url, 'POST', '/__sim/balances', { balances: { QRL: 50 } });
+    const bad = await adminRequest(sim.url, 'POST', '/__sim/balances', { balances: { QRL: 50 } });
     expect(bad.status).toBe(400);
     expect(String(bad.body.error)).toContain('balances');
   });
 
   it('the clock offset moves serverTime and the recvWindow check with it', async () => {
-    await admin(sim.url, 'POST', '/__sim/clock', { offsetMs: 3_000_000 });
+    await adminRequest(sim.url, 'POST', '/__sim/clock', { offsetMs: 3_000_000 });
     const time = (await call('/api/v3/time', { signed: false })).body as { serverTime: number };
     expect(time.serverTime).toBeGreaterThan(Date.now() + 2_000_000);
     expect((await call('/api/v3/account')).body).toMatchObject({ code: 700003 });
@@ -120,13 +134,13 @@ describe('admin API', () => {
   });
 
   it('answers 404 for unknown admin paths', async () => {
-    expect((await admin(sim.url, 'GET', '/__sim/nope')).status).toBe(404);
+    expect((await adminRequest(sim.url, 'GET', '/__sim/nope')).status).toBe(404);
   });
 });
 
 describe('fault injection: what MEXC does occasionally (issue #15)', () => {
   it('403 is the WAF: HTML, no body code, nothing placed', async () => {
-    await admin(sim.url, 'POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: '403' });
+    await adminRequest(sim.url, 'POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: '403' });
     const answer = await call('/api/v3/order', buy('waf-1'));
     expect(answer.status).toBe(403);
     expect(answer.headers.get('content-type')).toMatch(/text\/html/);
@@ -134,7 +148,7 @@ describe('fault injection: what MEXC does occasionally (issue #15)', () => {
   });
 
   it('oversold answers 400 {"msg":"Oversold","code":30005}, msg first as in the live capture', async () => {
-    await admin(sim.url, 'POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'oversold' });
+    await adminRequest(sim.url, 'POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'oversold' });
     const answer = await call('/api/v3/order', buy('os-1'));
     expect(answer).toMatchObject({ status: 400, body: { msg: 'Oversold', code: 30005 } });
     expect(Object.keys(answer.body as object)).toEqual(['msg', 'code']);
@@ -142,7 +156,7 @@ describe('fault injection: what MEXC does occasionally (issue #15)', () => {
   });
 
   it('unknown_code with accept: the order is placed, the client hears a code it does not know', async () => {
-    await admin(sim.url, 'POST', '/__sim/faults', {
+    await adminRequest(sim.url, 'POST', '/__sim/faults', {
       endpoint: 'POST /api/v3/order',
       kind: 'unknown_code',
       code: 12345,
@@ -153,7 +167,7 @@ describe('fault injection: what MEXC does occasionally (issue #15)', () => {
   });
 
   it('visibility_lag: the order is placed but GET /api/v3/order answers -2013 until the lag is over', async () => {
-    await admin(sim.url, 'POST', '/__sim/faults', {
+    await adminRequest(sim.url, 'POST', '/__sim/faults', {
       endpoint: 'POST /api/v3/order',
       kind: 'visibility_lag',
       delayMs: 300,

@@ -7,6 +7,16 @@ import { createSimulatorServer } from './server';
 
 export type { PricePath, SimulatorConfig, SymbolConfig } from './config';
 export { parsePriceCsv, SimulatorConfigError } from './config';
+export {
+  type AdminBalances,
+  type AdminOrder,
+  type AdminTrade,
+  adminRequest,
+  type FaultInput,
+  type KeyInput,
+  type PriceInput,
+  SimulatorAdmin,
+} from './testing/admin-client';
 
 export interface SimulatorOptions {
   /** 0 or undefined = a free port on 127.0.0.1. */

@@ -1,6 +1,7 @@
 import Big from 'big.js';
 import { type RunningSimulator, startSimulator } from './index';
-import { admin, makeCaller } from './testing/signed-client';
+import { adminRequest } from './testing/admin-client';
+import { makeCaller } from './testing/signed-client';
 
 let sim: RunningSimulator;
 let call: ReturnType<typeof makeCaller>;
@@ -27,7 +28,7 @@ beforeAll(async () => {
   call = makeCaller(sim.url, sim.apiKey, sim.apiSecret);
 });
 afterAll(() => sim.stop());
-beforeEach(() => admin(sim.url, 'POST', '/__sim/reset'));
+beforeEach(() => adminRequest(sim.url, 'POST', '/__sim/reset'));
 
 async function depth(): Promise<Depth> {
   return (await call('/api/v3/depth', { signed: false, params: { symbol: 'QRLUSDT', limit: 50 } })).body as Depth;
@@ -41,7 +42,7 @@ async function place(params: Record<string, string>): Promise<OrderView> {
 }
 
 async function balances() {
-  return (await admin(sim.url, 'GET', '/__sim/balances')).body.balances as Record<
+  return (await adminRequest(sim.url, 'GET', '/__sim/balances')).body.balances as Record<
     string,
     { free: string; locked: string }
   >;
@@ -82,7 +83,7 @@ describe('matching engine', () => {
       .body as OrderView;
     expect([a.status, a.executedQty]).toEqual(['FILLED', '10']);
     expect([b.status, b.executedQty]).toEqual(['PARTIALLY_FILLED', '5']);
-    const trades = (await admin(sim.url, 'GET', '/__sim/trades')).body.trades as Array<{ isSelfTrade: boolean }>;
+    const trades = (await adminRequest(sim.url, 'GET', '/__sim/trades')).body.trades as Array<{ isSelfTrade: boolean }>;
     expect(trades.every((t) => t.isSelfTrade)).toBe(true);
   });
 
@@ -122,18 +123,18 @@ describe('matching engine', () => {
     expect([crossing.status, crossing.executedQty]).toEqual(['CANCELED', '0']);
     const resting = await place({ side: 'BUY', type: 'LIMIT_MAKER', quantity: '10', price: level(book.bids, 0)[0] });
     expect(resting.status).toBe('NEW');
-    expect((await admin(sim.url, 'GET', '/__sim/trades')).body.trades).toEqual([]);
+    expect((await adminRequest(sim.url, 'GET', '/__sim/trades')).body.trades).toEqual([]);
   });
 
   it('a resting order fills as maker when the price moves through it, at its own price with the maker fee', async () => {
     const order = await place({ side: 'SELL', type: 'LIMIT', quantity: '40', price: '0.55' });
     expect(order.status).toBe('NEW');
     expect((await balances()).QRL).toEqual({ free: '9960', locked: '40' });
-    await admin(sim.url, 'POST', '/__sim/price', { symbol: 'QRLUSDT', price: '0.6' });
+    await adminRequest(sim.url, 'POST', '/__sim/price', { symbol: 'QRLUSDT', price: '0.6' });
     const filled = (await call('/api/v3/order', { params: { symbol: 'QRLUSDT', orderId: order.orderId } }))
       .body as OrderView;
     expect([filled.status, filled.executedQty, filled.cummulativeQuoteQty]).toEqual(['FILLED', '40', '22']);
-    const trades = (await admin(sim.url, 'GET', '/__sim/trades')).body.trades;
+    const trades = (await adminRequest(sim.url, 'GET', '/__sim/trades')).body.trades;
     expect(trades).toEqual([expect.objectContaining({ price: '0.55', qty: '40', isMaker: true, commission: '0' })]);
     expect(await balances()).toEqual({ QRL: { free: '9960', locked: '0' }, USDT: { free: '10022', locked: '0' } });
   });
@@ -159,7 +160,7 @@ describe('matching engine', () => {
       ['BUY', undefined],
       ['SELL', undefined],
     ]);
-    const orders = (await admin(sim.url, 'GET', '/__sim/orders')).body.orders as Array<{ status: string }>;
+    const orders = (await adminRequest(sim.url, 'GET', '/__sim/orders')).body.orders as Array<{ status: string }>;
     expect(orders.map((o) => o.status)).toEqual(['CANCELED', 'CANCELED']);
     expect(await balances()).toEqual({ QRL: { free: '10000', locked: '0' }, USDT: { free: '10000', locked: '0' } });
   });
@@ -187,7 +188,7 @@ describe('price paths and determinism', () => {
     const third = await startSimulator({ seed: 4 });
     try {
       const read = async (s: RunningSimulator) => {
-        await admin(s.url, 'POST', '/__sim/step', { steps: 5 });
+        await adminRequest(s.url, 'POST', '/__sim/step', { steps: 5 });
         return (await fetch(`${s.url}/api/v3/depth?symbol=QRLUSDT&limit=10`)).json();
       };
       const mine = await read(sim);
@@ -204,7 +205,7 @@ describe('price paths and determinism', () => {
       config: { symbols: [{ symbol: 'QRLUSDT', pricePath: { kind: 'csv', prices: ['0.5', '0.61', '0.7'] } }] },
     });
     try {
-      const step = async () => (await admin(csv.url, 'POST', '/__sim/step', { steps: 1 })).body;
+      const step = async () => (await adminRequest(csv.url, 'POST', '/__sim/step', { steps: 1 })).body;
       expect(await step()).toEqual({ prices: { QRLUSDT: '0.61' } });
       expect(await step()).toEqual({ prices: { QRLUSDT: '0.7' } });
       expect(await step()).toEqual({ prices: { QRLUSDT: '0.7' } });

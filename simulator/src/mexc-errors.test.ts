@@ -1,5 +1,6 @@
 import { type RunningSimulator, startSimulator } from './index';
-import { admin, type CallOptions, makeCaller } from './testing/signed-client';
+import { adminRequest } from './testing/admin-client';
+import { type CallOptions, makeCaller } from './testing/signed-client';
 
 let sim: RunningSimulator;
 let call: ReturnType<typeof makeCaller>;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   call = makeCaller(sim.url, sim.apiKey, sim.apiSecret);
 });
 afterAll(() => sim.stop());
-beforeEach(() => admin(sim.url, 'POST', '/__sim/reset'));
+beforeEach(() => adminRequest(sim.url, 'POST', '/__sim/reset'));
 
 const order = (params: Record<string, string>): CallOptions => ({
   method: 'POST',
@@ -87,10 +88,10 @@ describe('MEXC error codes', () => {
   });
 
   it('a rejected order leaves balances untouched', async () => {
-    const before = await admin(sim.url, 'GET', '/__sim/balances');
+    const before = await adminRequest(sim.url, 'GET', '/__sim/balances');
     await call('/api/v3/order', order({ quantity: '2000' }));
-    expect(await admin(sim.url, 'GET', '/__sim/balances')).toEqual(before);
-    expect((await admin(sim.url, 'GET', '/__sim/orders')).body).toEqual({ orders: [] });
+    expect(await adminRequest(sim.url, 'GET', '/__sim/balances')).toEqual(before);
+    expect((await adminRequest(sim.url, 'GET', '/__sim/orders')).body).toEqual({ orders: [] });
   });
 
   it('rejects a reused newClientOrderId and keeps the first order', async () => {
@@ -98,7 +99,7 @@ describe('MEXC error codes', () => {
     expect(first.status).toBe(200);
     const second = await call('/api/v3/order', order({ newClientOrderId: 'rb-dup-1' }));
     expect(second.body).toEqual({ code: -2010, msg: 'Duplicate order sent.' });
-    const orders = (await admin(sim.url, 'GET', '/__sim/orders')).body.orders as unknown[];
+    const orders = (await adminRequest(sim.url, 'GET', '/__sim/orders')).body.orders as unknown[];
     expect(orders).toHaveLength(1);
   });
 
@@ -112,7 +113,7 @@ describe('MEXC error codes', () => {
   it('order/test validates like an order but places nothing', async () => {
     expect((await call('/api/v3/order/test', order({}))).body).toEqual({});
     expect((await call('/api/v3/order/test', order({ quantity: '2' }))).body).toMatchObject({ code: 30002 });
-    expect((await admin(sim.url, 'GET', '/__sim/orders')).body).toEqual({ orders: [] });
+    expect((await adminRequest(sim.url, 'GET', '/__sim/orders')).body).toEqual({ orders: [] });
   });
 });
 

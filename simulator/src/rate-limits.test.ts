@@ -1,6 +1,7 @@
 import { type RunningSimulator, startSimulator } from './index';
 import { mexcRateLimits, RateLimiter } from './rate-limits';
-import { admin, makeCaller } from './testing/signed-client';
+import { adminRequest } from './testing/admin-client';
+import { makeCaller } from './testing/signed-client';
 
 /** MEXC support in JKorf/Mexc.Net#42: orders 12/s, all requests 20/s; docs "Account Information": account 2/s. */
 describe('RateLimiter', () => {
@@ -47,11 +48,11 @@ describe('the simulator enforces them by default', () => {
     const limited = await call('/api/v3/account');
     expect(limited).toMatchObject({ status: 429, body: { code: 429, msg: 'Too Many Requests' } });
     expect(limited.headers.get('retry-after')).toBe('1');
-    await admin(sim.url, 'POST', '/__sim/reset');
+    await adminRequest(sim.url, 'POST', '/__sim/reset');
     expect((await call('/api/v3/account')).status).toBe(200);
   });
 
   it('the admin API is never limited', async () => {
-    for (let i = 0; i < 30; i++) expect((await admin(sim.url, 'GET', '/__sim/balances')).status).toBe(200);
+    for (let i = 0; i < 30; i++) expect((await adminRequest(sim.url, 'GET', '/__sim/balances')).status).toBe(200);
   });
 });

@@ -2,7 +2,8 @@ import vectors from './fixtures/mexc-vectors.json';
 import { type RunningSimulator, startSimulator } from './index';
 import { withinRecvWindow } from './server';
 import { hmacHex, signatureMatches, totalParamsOf } from './signing';
-import { admin, makeCaller } from './testing/signed-client';
+import { adminRequest } from './testing/admin-client';
+import { makeCaller } from './testing/signed-client';
 
 interface SignatureVector {
   id: string;
@@ -41,7 +42,7 @@ describe('signature vectors (mexc-vectors.json)', () => {
 /** Sends a vector exactly as signed, with the simulator's clock moved to the vector's timestamp. */
 async function sendVector(sim: RunningSimulator, vector: SignatureVector, apiKey: string) {
   const timestamp = Number(/timestamp=(\d+)/.exec(vector.totalParams)?.[1]);
-  await admin(sim.url, 'POST', '/__sim/clock', { offsetMs: timestamp - Date.now() });
+  await adminRequest(sim.url, 'POST', '/__sim/clock', { offsetMs: timestamp - Date.now() });
   const query = vector.queryString ?? vector.totalParams;
   const body = vector.queryString === undefined ? undefined : `${vector.body}&signature=${vector.signature}`;
   const url = `${sim.url}${vector.path ?? '/api/v3/order'}?${query}${body ? '' : `&signature=${vector.signature}`}`;
@@ -87,7 +88,7 @@ describe('the simulator verifies the reference vectors over HTTP', () => {
 
   it('rejects the same vector once its timestamp is stale (700003), and a tampered one (700002)', async () => {
     const vector = signatures.find((s) => s.id === 'qrl_market_sell_quantity') as SignatureVector;
-    await admin(sim.url, 'POST', '/__sim/clock', { offsetMs: 0 });
+    await adminRequest(sim.url, 'POST', '/__sim/clock', { offsetMs: 0 });
     const url = `${sim.url}/api/v3/order?${vector.totalParams}&signature=${vector.signature}`;
     const headers = { 'X-MEXC-APIKEY': 'mx0vector', 'Content-Type': 'application/json' };
     const stale = await fetch(url, { method: 'POST', headers });
@@ -154,7 +155,7 @@ describe('timing rule cases (mexc-vectors.json timingRule)', () => {
       // case aims 500 ms to the side of its edge that keeps its outcome (the exact edges are above).
       const future = c.timestamp > c.serverTime;
       const slack = future === c.accepted ? 500 : -500;
-      await admin(sim.url, 'POST', '/__sim/clock', { offsetMs: c.serverTime - Date.now() + slack });
+      await adminRequest(sim.url, 'POST', '/__sim/clock', { offsetMs: c.serverTime - Date.now() + slack });
       const call = makeCaller(sim.url, 'mx0timing', simSecret);
       const result = await call('/api/v3/account', { timestamp: c.timestamp, recvWindow: c.recvWindow });
       if (c.accepted) expect(result.status).toBe(200);

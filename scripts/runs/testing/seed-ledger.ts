@@ -4,7 +4,7 @@
  * between runs. The tests of `npm run runs` and `npm run report` read what this leaves; nothing here
  * writes a ledger document by hand.
  */
-import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
+import { SimulatorAdmin, startSimulator } from '@qrl-rebalancer/simulator';
 import { rebalanceOnce, takeSnapshot } from '../../../shared/src/app';
 import type { RebalanceInput, RebalanceReport } from '../../../shared/src/app/contract';
 import { parseProfile, type StrategyProfile } from '../../../shared/src/domain/profile';
@@ -41,15 +41,6 @@ export interface SeededLedger {
   ids: Record<'first' | 'dry' | 'within' | 'second' | 'failed' | 'settler', string>;
 }
 
-async function admin(sim: RunningSimulator, path: string, body?: unknown): Promise<void> {
-  const response = await fetch(`${sim.url}${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
-}
-
 /**
  * The scenario: a live run that sells back to 50/50, a snapshot, a dry run, a run within the band, a
  * price rise and a second live run, a run whose order answer is lost (it ends `failed` with the order
@@ -62,6 +53,7 @@ export async function seedLedger(options: SeedOptions): Promise<SeededLedger> {
   const accountId = options.accountId ?? 'acct-seed';
   const profile = parseProfile(profileId, { cooldown: '30m', maxPriceMoveBps: null });
   const sim = await startSimulator({ seed: 7, config: { balances: { QRL: '1000', USDT: '200' }, rateLimits: false } });
+  const admin = new SimulatorAdmin(sim.url);
   const ledger: FirestoreLedger = createFirestoreLedger({ projectId: options.projectId, retentionDays: 30, clock });
   const reports: RebalanceReport[] = [];
   const snapshots: string[] = [];
@@ -106,7 +98,7 @@ export async function seedLedger(options: SeedOptions): Promise<SeededLedger> {
   // the simulator keeps the same time, so signed requests are inside its recvWindow
   const later = async (hours: number) => {
     clock.offsetMs += hours * HOUR;
-    await admin(sim, '/__sim/clock', { offsetMs: Math.round(clock.offsetMs) });
+    await admin.setClock(Math.round(clock.offsetMs));
   };
   const stamp = () => clock.now().toISOString().slice(0, 16).replace(/[-:]/g, '');
   const ids = {} as SeededLedger['ids'];
@@ -127,30 +119,30 @@ export async function seedLedger(options: SeedOptions): Promise<SeededLedger> {
     await snapshot();
     await later(2);
     ids.dry = `manual-dry-${stamp()}`;
-    await admin(sim, '/__sim/price', { symbol: 'QRLUSDT', price: '0.62' });
+    await admin.setPrice({ symbol: 'QRLUSDT', price: '0.62' });
     await run(ids.dry, { dryRun: true });
     await later(3);
     await snapshot();
-    await admin(sim, '/__sim/price', { symbol: 'QRLUSDT', price: '0.52' });
+    await admin.setPrice({ symbol: 'QRLUSDT', price: '0.52' });
     await later(4);
     ids.within = `seed-rebalance-${stamp()}`;
     await run(ids.within);
     await later(3);
     await snapshot();
-    await admin(sim, '/__sim/price', { symbol: 'QRLUSDT', price: '0.68' });
+    await admin.setPrice({ symbol: 'QRLUSDT', price: '0.68' });
     await later(5);
     ids.second = `seed-rebalance-${stamp()}`;
     await run(ids.second);
     await later(2);
     await snapshot();
     // the order is executed but its answer is lost, and the order is not found right after: the run fails
-    await admin(sim, '/__sim/price', { symbol: 'QRLUSDT', price: '0.45' });
-    await admin(sim, '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'accept_then_timeout', count: 1 });
-    await admin(sim, '/__sim/faults', { endpoint: 'GET /api/v3/order', kind: '5xx', status: 503, count: 50 });
+    await admin.setPrice({ symbol: 'QRLUSDT', price: '0.45' });
+    await admin.addFault({ endpoint: 'POST /api/v3/order', kind: 'accept_then_timeout', count: 1 });
+    await admin.addFault({ endpoint: 'GET /api/v3/order', kind: '5xx', status: 503, count: 50 });
     await later(6);
     ids.failed = `seed-rebalance-${stamp()}`;
     await run(ids.failed);
-    await fetch(`${sim.url}/__sim/faults`, { method: 'DELETE' });
+    await admin.clearFaults();
     await later(1);
     ids.settler = `seed-rebalance-${stamp()}`;
     await run(ids.settler);

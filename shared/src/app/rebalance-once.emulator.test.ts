@@ -1,4 +1,10 @@
-import { type RunningSimulator, type SimulatorConfig, startSimulator } from '@qrl-rebalancer/simulator';
+import {
+  type AdminOrder,
+  type RunningSimulator,
+  SimulatorAdmin,
+  type SimulatorConfig,
+  startSimulator,
+} from '@qrl-rebalancer/simulator';
 import Big from 'big.js';
 import { parseProfile, type StrategyProfile } from '../domain/profile';
 import { createMexcClient, type MexcClient } from '../exchange/mexc';
@@ -46,7 +52,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await admin(sim, 'POST', '/__sim/reset');
+  await admin().reset();
   logLines.length = 0;
 });
 
@@ -54,48 +60,8 @@ afterEach(() => {
   for (const line of logLines) expect(JSON.stringify(line)).not.toContain(API_SECRET);
 });
 
-async function admin(
-  target: RunningSimulator,
-  method: 'GET' | 'POST' | 'DELETE',
-  path: string,
-  body?: unknown,
-): Promise<Record<string, unknown>> {
-  const response = await fetch(`${target.url}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
-interface SimOrder {
-  orderId: string;
-  side: string;
-  clientOrderId: string | null;
-  status: string;
-  executedQty: string;
-  cummulativeQuoteQty: string;
-}
-interface SimTrade {
-  orderId: string;
-  commission: string;
-  commissionAsset: string;
-}
-
-async function simOrders(target = sim): Promise<SimOrder[]> {
-  return ((await admin(target, 'GET', '/__sim/orders')) as { orders: SimOrder[] }).orders;
-}
-
-async function simTrades(target = sim): Promise<SimTrade[]> {
-  return ((await admin(target, 'GET', '/__sim/trades')) as { trades: SimTrade[] }).trades;
-}
-
-async function simBalances(target = sim): Promise<Record<string, { free: string; locked: string }>> {
-  return (
-    (await admin(target, 'GET', '/__sim/balances')) as { balances: Record<string, { free: string; locked: string }> }
-  ).balances;
-}
+/** the admin API of the default simulator, or of another one a test starts */
+const admin = (target = sim) => new SimulatorAdmin(target.url);
 
 function mexc(target = sim): MexcClient {
   return createMexcClient(
@@ -146,7 +112,7 @@ function events(name: string): Record<string, unknown>[] {
   return logLines.filter((l) => l.message === name);
 }
 
-function ordersOf(orders: SimOrder[], executionId: string): SimOrder[] {
+function ordersOf(orders: AdminOrder[], executionId: string): AdminOrder[] {
   const prefix = clientOrderIdFor(executionId, 0).replace(/-0$/, '-');
   return orders.filter((o) => o.clientOrderId?.startsWith(prefix));
 }
@@ -158,7 +124,7 @@ function fakeNow(): ManualClock {
 
 describe('rebalanceOnce: exactly once per trigger', () => {
   it('20 concurrent calls with one execution id place exactly one order set; 19 answer duplicate', async () => {
-    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    await admin().setBalances(SKEWED);
     const p = profile();
     const executionId = uniqueId('same');
     const reports = await Promise.all(Array.from({ length: 20 }, () => rebalanceOnce(input(p, executionId), deps(p))));
@@ -170,7 +136,7 @@ describe('rebalanceOnce: exactly once per trigger', () => {
     expect(dupes).toHaveLength(19);
     for (const r of dupes) expect(['in_progress', 'completed']).toContain(r.status);
 
-    const placed = await simOrders();
+    const placed = await admin().orders();
     expect(placed).toHaveLength(fresh[0]?.orders.length ?? -1);
     expect(placed.map((o) => o.clientOrderId).sort()).toEqual(fresh[0]?.orders.map((o) => o.clientOrderId).sort());
     expect(events('run.claimed')).toHaveLength(1);
@@ -180,11 +146,11 @@ describe('rebalanceOnce: exactly once per trigger', () => {
     // once finished, the same id answers the stored report
     const again = await rebalanceOnce(input(p, executionId), deps(p));
     expect(again).toEqual({ ...fresh[0], duplicate: true });
-    expect(await simOrders()).toHaveLength(placed.length);
+    expect(await admin().orders()).toHaveLength(placed.length);
   });
 
   it('10 concurrent calls with different ids for one profile: at most one trades, the rest are locked or in cooldown', async () => {
-    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    await admin().setBalances(SKEWED);
     // orders capped at 100 USDT: after the one trade the portfolio is still outside the band, so only
     // the lock and the cool-down can keep the other nine from trading
     const p = profile({ maxOrderNotional: '100' });
@@ -198,14 +164,14 @@ describe('rebalanceOnce: exactly once per trigger', () => {
       expect(r.status).toBe('skipped');
       expect(['locked', 'cooldown']).toContain(r.reason);
     }
-    expect(await simOrders()).toHaveLength(traded[0]?.orders.length ?? -1);
+    expect(await admin().orders()).toHaveLength(traded[0]?.orders.length ?? -1);
     expect(events('lock.busy').length).toBe(reports.filter((r) => r.reason === 'locked').length);
   });
 });
 
 describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
   it('a run that died after writing its intents is reconciled by the next ones and never trades twice', async () => {
-    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    await admin().setBalances(SKEWED);
     const p = profile();
     const clock = fakeNow();
     const executionId = uniqueId('crash');
@@ -228,7 +194,7 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     const written = await crashed.ledger.listIntents(executionId);
     expect(written.length).toBeGreaterThan(0);
     expect(written.every((i) => i.status === 'submitted' || i.status === 'pending')).toBe(true);
-    expect(await simOrders()).toHaveLength(0);
+    expect(await admin().orders()).toHaveLength(0);
 
     // a retry with the same id before the lease ran out is told the run is in progress
     const early = await rebalanceOnce(input(p, executionId), deps(p, { clock }));
@@ -239,12 +205,12 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     const resumed = await rebalanceOnce(input(p, executionId), deps(p, { clock }));
     expect(resumed).toMatchObject({ status: 'completed', attempt: 2, duplicate: false });
     expect(resumed.orders.map((o) => o.status)).toEqual(written.map(() => 'absent'));
-    expect(await simOrders()).toHaveLength(0);
+    expect(await admin().orders()).toHaveLength(0);
     expect(events('intent.reconciled').length).toBe(written.length);
 
     const next = await rebalanceOnce(input(p, uniqueId('after-crash')), deps(p, { clock }));
     expect(next.status).toBe('completed');
-    const placed = await simOrders();
+    const placed = await admin().orders();
     expect(placed).toHaveLength(next.orders.length);
     expect(ordersOf(placed, executionId)).toHaveLength(0);
     const stillOpen = await crashed.ledger.listUnsettledIntents(accountOf(p));
@@ -252,7 +218,7 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
   });
 
   it('the run.finished log line carries the run’s fees valued in the quote asset, for the dashboard', async () => {
-    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    await admin().setBalances(SKEWED);
     const p = profile();
     const executionId = uniqueId('fees');
     const report = await rebalanceOnce(input(p, executionId), deps(p));
@@ -271,9 +237,9 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
   });
 
   it('an unknown code on POST /api/v3/order after the exchange accepted it: the ledger matches the exchange, no second order', async () => {
-    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    await admin().setBalances(SKEWED);
     // the exchange executes the order, then answers a code nobody has seen (issue #15 item 2)
-    await admin(sim, 'POST', '/__sim/faults', {
+    await admin().addFault({
       endpoint: 'POST /api/v3/order',
       kind: 'unknown_code',
       code: 12345,
@@ -283,7 +249,7 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     const p = profile();
     const executionId = uniqueId('ucode');
     const report = await rebalanceOnce(input(p, executionId), deps(p));
-    const placed = ordersOf(await simOrders(), executionId);
+    const placed = ordersOf(await admin().orders(), executionId);
     expect(placed).toHaveLength(1);
     expect(report.orders.map((o) => o.status)).not.toContain('rejected');
     const [intent] = await deps(p).ledger.listIntents(executionId);
@@ -296,11 +262,11 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     expect(placed[0]?.status).toBe('FILLED');
     // the next trigger sees the traded account: nothing is sent again for the same drift
     await rebalanceOnce(input(p, uniqueId('after-ucode')), deps(p));
-    expect((await simOrders()).filter((o) => o.side === placed[0]?.side)).toHaveLength(1);
+    expect((await admin().orders()).filter((o) => o.side === placed[0]?.side)).toHaveLength(1);
   });
 
   it('a process that dies after its order was sent and before the final commit: the retry settles the order, no second order', async () => {
-    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    await admin().setBalances(SKEWED);
     const p = profile();
     const clock = fakeNow();
     const executionId = uniqueId('dies-before-finish');
@@ -318,7 +284,7 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     });
     void rebalanceOnce(input(p, executionId), { ...d, ledger: dying });
     await dead;
-    const sent = ordersOf(await simOrders(), executionId);
+    const sent = ordersOf(await admin().orders(), executionId);
     expect(sent).toHaveLength(1);
     const [before] = await d.ledger.listIntents(executionId);
     expect(before?.status).toBe('submitted'); // nothing was recorded after the send
@@ -328,7 +294,7 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     const retry = await rebalanceOnce(input(p, executionId), deps(p, { clock }));
     expect(retry).toMatchObject({ status: 'completed', attempt: 2, duplicate: false });
     expect(retry.message).toContain('resumed');
-    expect(ordersOf(await simOrders(), executionId)).toHaveLength(1);
+    expect(ordersOf(await admin().orders(), executionId)).toHaveLength(1);
     const [after] = await d.ledger.listIntents(executionId);
     expect(sent[0]?.status).toBe('FILLED');
     expect(after).toMatchObject({ status: 'filled', executedQuote: sent[0]?.cummulativeQuoteQty });
@@ -340,11 +306,11 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     // and the next trigger plans from the settled state: the drift is gone, nothing is sent twice
     const next = await rebalanceOnce(input(p, uniqueId('after')), deps(p, { clock }));
     expect(next.status).not.toBe('failed');
-    expect(ordersOf(await simOrders(), executionId)).toHaveLength(1);
+    expect(ordersOf(await admin().orders(), executionId)).toHaveLength(1);
   });
 
   it('regression: chaos seed 1 run 6 — a run whose process died and that no retry resumed was left running forever; the next run closes it as run.abandoned', async () => {
-    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    await admin().setBalances(SKEWED);
     const p = profile();
     const clock = fakeNow();
     const deadId = uniqueId('dead');
@@ -373,7 +339,7 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     // a late Scheduler retry of the dead id reads the closed run back instead of trading
     const retry = await rebalanceOnce(input(p, deadId), deps(p, { clock }));
     expect(retry).toMatchObject({ status: 'failed', reason: 'run.abandoned', duplicate: true });
-    expect(ordersOf(await simOrders(), deadId)).toHaveLength(0);
+    expect(ordersOf(await admin().orders(), deadId)).toHaveLength(0);
     expect(events('run.abandoned_closed')).toHaveLength(1);
   });
 
@@ -403,8 +369,8 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
   });
 
   it('accept_then_timeout on POST /api/v3/order: the intent turns unknown, then is reconciled to the real order', async () => {
-    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
-    await admin(sim, 'POST', '/__sim/faults', {
+    await admin().setBalances(SKEWED);
+    await admin().addFault({
       endpoint: 'POST /api/v3/order',
       kind: 'accept_then_timeout',
       count: 1,
@@ -417,7 +383,7 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     expect(report.status).toBe('completed');
     expect(events('order.unknown')).toHaveLength(1);
     expect(events('order.placed')).toHaveLength(0);
-    const placed = await simOrders();
+    const placed = await admin().orders();
     expect(placed).toHaveLength(1);
     const [intent] = await d.ledger.listIntents(executionId);
     expect(intent).toMatchObject({
@@ -432,13 +398,13 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
   });
 
   it('an outcome that stays unknown fails the run (retryable) and the next run settles it without trading again', async () => {
-    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
-    await admin(sim, 'POST', '/__sim/faults', {
+    await admin().setBalances(SKEWED);
+    await admin().addFault({
       endpoint: 'POST /api/v3/order',
       kind: 'accept_then_timeout',
       count: 1,
     });
-    await admin(sim, 'POST', '/__sim/faults', { endpoint: 'GET /api/v3/order', kind: '5xx', count: 3 });
+    await admin().addFault({ endpoint: 'GET /api/v3/order', kind: '5xx', count: 3 });
     const p = profile();
     const first = await rebalanceOnce(input(p, uniqueId('unsettled')), deps(p));
     expect(first).toMatchObject({ status: 'failed', reason: 'run.unsettled_orders' });
@@ -458,7 +424,7 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
     });
 
     const second = await rebalanceOnce(input(p, uniqueId('settles')), d);
-    const placed = await simOrders();
+    const placed = await admin().orders();
     expect(placed).toHaveLength(1);
     expect(second.status).toBe('skipped');
     expect(second.reason).toBe('within_band');
@@ -469,14 +435,14 @@ describe('rebalanceOnce: crashes and ambiguous outcomes', () => {
 
 describe('rebalanceOnce: dry runs, fills, fees and the report', () => {
   it('a dry run has the live report shape, sends nothing and starts no cool-down', async () => {
-    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    await admin().setBalances(SKEWED);
     const p = profile();
     const d = deps(p);
     const dry = await rebalanceOnce(input(p, uniqueId('dry'), true), d);
     expect(dry).toMatchObject({ status: 'dry_run', dryRun: true, duplicate: false });
     expect(dry.orders.length).toBeGreaterThan(0);
     expect(dry.orders.every((o) => o.status === 'planned')).toBe(true);
-    expect(await simOrders()).toHaveLength(0);
+    expect(await admin().orders()).toHaveLength(0);
     const portfolio = await d.ledger.readAccount(accountOf(p));
     expect(portfolio.lastRebalanceAt).toBeNull();
     expect(portfolio.lock).toBeNull();
@@ -497,7 +463,7 @@ describe('rebalanceOnce: dry runs, fills, fees and the report', () => {
     const config: SimulatorConfig = { symbols: [{ symbol: 'QRLUSDT', levelQty: '60', depthLevels: 5 }] };
     const thin = await startSimulator({ seed: 3, apiKey: API_KEY, apiSecret: API_SECRET, config });
     closers.push(() => thin.stop());
-    await admin(thin, 'POST', '/__sim/balances', { balances: SKEWED });
+    await admin(thin).setBalances(SKEWED);
     const p = profile({ checkDepth: false });
     const client = mexc(thin);
     const d = deps(p, { exchange: client, exchangeCalls: () => client.metrics().calls });
@@ -511,7 +477,7 @@ describe('rebalanceOnce: dry runs, fills, fees and the report', () => {
     expect(executed.gt(0)).toBe(true);
     expect(executed.lt(order?.quantity ?? '0')).toBe(true);
 
-    const trades = (await simTrades(thin)).filter((t) => t.orderId === order?.orderId);
+    const trades = (await admin(thin).trades()).filter((t) => t.orderId === order?.orderId);
     expect(trades.length).toBeGreaterThan(0);
     const expectedFees: Record<string, string> = {};
     for (const t of trades) {
@@ -527,7 +493,7 @@ describe('rebalanceOnce: dry runs, fills, fees and the report', () => {
     const before = run?.document.before as { prices?: Record<string, string> } | undefined;
     const prices = before?.prices ?? {};
     const mid = new Big(prices.QRLUSDT ?? '0');
-    const balances = await simBalances(thin);
+    const balances = await admin(thin).balances();
     const amount = (asset: string) => new Big(balances[asset]?.free ?? '0').plus(balances[asset]?.locked ?? '0');
     const qrlValue = amount('QRL').times(mid);
     const total = qrlValue.plus(amount('USDT'));
@@ -549,7 +515,7 @@ describe('rebalanceOnce: dry runs, fills, fees and the report', () => {
   });
 
   it('a live one-order run on a known account makes three Firestore round trips, two before the order leaves', async () => {
-    await admin(sim, 'POST', '/__sim/balances', { balances: SKEWED });
+    await admin().setBalances(SKEWED);
     const p = profile();
     await rebalanceOnce(input(p, uniqueId('known'), true), deps(p)); // a dry run makes the account known
     const counted = ledger({ now: () => new Date() });

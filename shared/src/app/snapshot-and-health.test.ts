@@ -1,4 +1,4 @@
-import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
+import { type RunningSimulator, SimulatorAdmin, startSimulator } from '@qrl-rebalancer/simulator';
 import Big from 'big.js';
 import { parseProfile } from '../domain/profile';
 import { createMexcClient } from '../exchange/mexc';
@@ -88,7 +88,7 @@ describe('checkHealth', () => {
   });
 
   it('is down when the key cannot trade or the profile cannot meet the rules; a withdrawal right is a risk, not down', async () => {
-    await fetch(`${sim.url}/__sim/key`, { method: 'POST', body: JSON.stringify({ canTrade: false }) });
+    await new SimulatorAdmin(sim.url).setKey({ canTrade: false });
     try {
       const report = await checkHealth(setup(), { profileId: 'qrl' });
       expect(report.status).toBe('down');
@@ -97,17 +97,14 @@ describe('checkHealth', () => {
         detail: expect.stringMatching(/canTrade is false/),
       });
     } finally {
-      await fetch(`${sim.url}/__sim/key`, {
-        method: 'POST',
-        body: JSON.stringify({ canTrade: true, canWithdraw: true }),
-      });
+      await new SimulatorAdmin(sim.url).setKey({ canTrade: true, canWithdraw: true });
     }
     const risky = await checkHealth(setup(), { profileId: 'qrl' });
     expect(risky.checks.find((c) => c.name === 'exchange.key')).toMatchObject({
       ok: true,
       detail: expect.stringMatching(/risk: .*remove the withdrawal permission/),
     });
-    await fetch(`${sim.url}/__sim/key`, { method: 'POST', body: JSON.stringify({ canWithdraw: false }) });
+    await new SimulatorAdmin(sim.url).setKey({ canWithdraw: false });
     const tiny = parseProfile('tiny', { maxOrderNotional: '0.5', minTradeNotional: '0.5' });
     const rules = await checkHealth({ ...setup(), profiles: { tiny } }, { profileId: 'tiny' });
     expect(rules.status).toBe('down');

@@ -55,12 +55,3 @@ export function makeCaller(baseUrl: string, apiKey: string, apiSecret: string) {
     };
   };
 }
-
-export async function admin(baseUrl: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}

@@ -1,4 +1,5 @@
-import { type FunctionName, type LocalStack, simulatorList, startLocalStack } from '../../../scripts/lib/local-stack';
+import { SimulatorAdmin } from '@qrl-rebalancer/simulator';
+import { type FunctionName, type LocalStack, startLocalStack } from '../../../scripts/lib/local-stack';
 import { ensureBundles } from '../../harness/bundles';
 
 /**
@@ -23,7 +24,7 @@ export async function startE2eStack(
 }
 
 export async function orderCount(stack: LocalStack): Promise<number> {
-  return (await simulatorList(stack.simulator.url, 'orders')).length;
+  return (await new SimulatorAdmin(stack.simulator.url).orders()).length;
 }
 
 /** Secrets that must never reach a log line: the exchange credentials and every token sent. */

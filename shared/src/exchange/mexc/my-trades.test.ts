@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
+import { type RunningSimulator, SimulatorAdmin, startSimulator } from '@qrl-rebalancer/simulator';
 import Big from 'big.js';
 import type { OrderState } from '../../domain/market';
 import { createMexcClient, type MexcClientOptions } from './client';
@@ -178,8 +178,8 @@ describe('myTrades against the simulator (it keeps the newest 100 of a window)',
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const all = await c.myTrades('QRLUSDT', { startTime: since });
-    const expected = (await (await fetch(`${sim.url}/__sim/trades?symbol=QRLUSDT`)).json()) as { trades: unknown[] };
-    expect(all.length).toBe(expected.trades.length);
+    const expected = await new SimulatorAdmin(sim.url).trades('QRLUSDT');
+    expect(all.length).toBe(expected.length);
     expect(all.length).toBeGreaterThan(100);
     expect(new Set(all.map((t) => t.tradeId)).size).toBe(all.length);
     const perOrder = all.filter((t) => t.orderId === orders[1]?.orderId);
@@ -189,7 +189,7 @@ describe('myTrades against the simulator (it keeps the newest 100 of a window)',
   });
 
   it('one order with more than 100 fills: every fill, or (all in one millisecond) an error, never the first 100', async () => {
-    await fetch(`${sim.url}/__sim/reset`, { method: 'POST' });
+    await new SimulatorAdmin(sim.url).reset();
     const c = client();
     const big = await marketBuy(c, '150', 'mt-big');
     const result = await c.myTrades('QRLUSDT', { orderId: big.orderId }).catch((e: unknown) => e);

@@ -1,4 +1,4 @@
-import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
+import { type RunningSimulator, SimulatorAdmin, startSimulator } from '@qrl-rebalancer/simulator';
 import { createMexcClient } from './client';
 import { MEXC_THROTTLE, Throttle } from './throttle';
 
@@ -76,8 +76,7 @@ describe('the client stays inside the limits the simulator enforces', () => {
   });
   afterAll(() => sim.stop());
 
-  const requests = async () =>
-    ((await (await fetch(`${sim.url}/__sim/requests`)).json()) as { requests: Record<string, number> }).requests;
+  const requests = () => new SimulatorAdmin(sim.url).requests();
 
   it('without the client throttle, MEXC-like limits answer 429 (the simulator enforces them by default)', async () => {
     const c = createMexcClient(
@@ -92,7 +91,7 @@ describe('the client stays inside the limits the simulator enforces', () => {
   });
 
   it('with it (the default): 30 reads at once and 3 account reads, no 429 and no retry', async () => {
-    await fetch(`${sim.url}/__sim/reset`, { method: 'POST' });
+    await new SimulatorAdmin(sim.url).reset();
     const c = createMexcClient(
       { baseUrl: sim.url, apiKey: sim.apiKey, apiSecret: sim.apiSecret, recvWindowMs: 5000 },
       { maxAttempts: 1 },

@@ -20,7 +20,7 @@ import { sanitizedCause } from './redact';
 /**
  * Transport decisions against a scripted node:http server on loopback: the exact bytes sent, how
  * every error body is classified, retries, Retry-After, the 418 stop, clock re-sync, and that no
- * error carries the key, secret or signature. (client.simulator.test.ts runs the real simulator.)
+ * error carries the key, secret or signature. (client.test.ts runs the real simulator.)
  */
 
 interface Scripted {

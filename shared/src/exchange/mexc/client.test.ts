@@ -1,4 +1,4 @@
-import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
+import { type RunningSimulator, SimulatorAdmin, startSimulator } from '@qrl-rebalancer/simulator';
 import Big from 'big.js';
 import { isOrderRefusal } from '../../app/order-outcome';
 import { accountTradingRefusal, firstNotApiTradable, withdrawalRisk } from '../../domain/key-permissions';
@@ -17,6 +17,7 @@ const API_KEY = 'mx0-client-test-key-0001';
 const API_SECRET = 'client-test-secret-abcdef0123456789';
 
 let sim: RunningSimulator;
+let admin: SimulatorAdmin;
 const logLines: string[] = [];
 const sleeps: number[] = [];
 
@@ -34,6 +35,7 @@ beforeAll(async () => {
       balances: { QRL: '1000', USDT: '500', HALT: '100', NOAPI: '100' },
     },
   });
+  admin = new SimulatorAdmin(sim.url);
 });
 
 afterAll(async () => {
@@ -41,7 +43,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await admin('POST', '/__sim/reset');
+  await admin.reset();
   logLines.length = 0;
   sleeps.length = 0;
 });
@@ -50,28 +52,8 @@ afterEach(() => {
   for (const line of logLines) expectNoSecretsIn(line);
 });
 
-async function admin(
-  method: 'GET' | 'POST' | 'DELETE',
-  path: string,
-  body?: unknown,
-): Promise<Record<string, unknown>> {
-  const response = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
 async function requestCount(endpoint: string): Promise<number> {
-  const { requests } = (await admin('GET', '/__sim/requests')) as { requests: Record<string, number> };
-  return requests[endpoint] ?? 0;
-}
-
-async function simOrders(): Promise<{ clientOrderId: string | null; status: string }[]> {
-  return ((await admin('GET', '/__sim/orders')) as { orders: { clientOrderId: string | null; status: string }[] })
-    .orders;
+  return (await admin.requests())[endpoint] ?? 0;
 }
 
 function client(options: MexcClientOptions & { apiSecret?: string; recvWindowMs?: number } = {}): MexcClient {
@@ -177,7 +159,7 @@ describe('endpoints', () => {
 
   it("a pair in defaultSymbols but not in this key's selfSymbols: the check names it; an order gets 10007", async () => {
     // mexc-api-sdk#112, JKorf/Mexc.Net#13, ccxt#26179: 10007 "symbol not support api" on listed pairs
-    await admin('POST', '/__sim/key', { selfSymbols: ['HALTUSDT'] });
+    await admin.setKey({ selfSymbols: ['HALTUSDT'] });
     const c = client();
     expect((await c.defaultSymbols()).has('QRLUSDT')).toBe(true);
     const tradable = await c.apiTradableSymbols();
@@ -191,7 +173,7 @@ describe('endpoints', () => {
     const before = await c.balances();
     expect(before.find((b) => b.asset === 'QRL')?.free.toString()).toBe('1000');
     expect(before.find((b) => b.asset === 'USDT')?.free.toString()).toBe('500');
-    await admin('POST', '/__sim/balances', { balances: { USDT: '0' } });
+    await admin.setBalances({ USDT: '0' });
     const after = await c.balances();
     expect(after.find((b) => b.asset === 'USDT')?.free.toString() ?? '0').toBe('0');
   });
@@ -206,7 +188,7 @@ describe('endpoints', () => {
   });
 
   it('a key without spot trading: the account answer says so before any order; the order itself gets 700007', async () => {
-    await admin('POST', '/__sim/key', { canTrade: false, canWithdraw: true });
+    await admin.setKey({ canTrade: false, canWithdraw: true });
     const c = client();
     const account = await c.account();
     expect(accountTradingRefusal(account)).toMatch(/canTrade is false/);
@@ -217,7 +199,7 @@ describe('endpoints', () => {
   });
 
   it('bookTop, depth and lastPrice follow the simulated book', async () => {
-    await admin('POST', '/__sim/price', { symbol: 'QRLUSDT', price: '0.6', spreadBps: 20 });
+    await admin.setPrice({ symbol: 'QRLUSDT', price: '0.6', spreadBps: 20 });
     const c = client();
     const top = await c.bookTop('QRLUSDT');
     expect(top.bidPrice.lt(top.askPrice)).toBe(true);
@@ -235,7 +217,7 @@ describe('endpoints', () => {
 
   it('an empty book side comes back as "no price on that side", not an error', async () => {
     // the simulator sends "" for an empty side, as MEXC does (docs, 24hr ticker example: "askQty":"")
-    await admin('POST', '/__sim/price', { symbol: 'QRLUSDT', price: '0.6', emptySides: ['ask'] });
+    await admin.setPrice({ symbol: 'QRLUSDT', price: '0.6', emptySides: ['ask'] });
     const top = await client().bookTop('QRLUSDT');
     expect(top.emptySides).toEqual(['ask']);
     expect(top.askPrice.toString()).toBe('0');
@@ -300,8 +282,8 @@ describe('endpoints', () => {
   });
 
   it('cancel answers are thin (as MEXC sends them): the order is read back, so a partial fill is not lost', async () => {
-    await admin('POST', '/__sim/balances', { balances: { USDT: '100000' } });
-    await admin('POST', '/__sim/price', { symbol: 'QRLUSDT', price: '0.5', spreadBps: 20 });
+    await admin.setBalances({ USDT: '100000' });
+    await admin.setPrice({ symbol: 'QRLUSDT', price: '0.5', spreadBps: 20 });
     const c = client();
     const id = clientId('part');
     const placed = await c.placeOrder({
@@ -314,7 +296,7 @@ describe('endpoints', () => {
     });
     expect(placed.status).toBe('NEW');
     // the book moves down through the resting buy: part of it fills as maker
-    await admin('POST', '/__sim/price', { symbol: 'QRLUSDT', price: '0.44', spreadBps: 20 });
+    await admin.setPrice({ symbol: 'QRLUSDT', price: '0.44', spreadBps: 20 });
     const getsBefore = await requestCount('GET /api/v3/order');
     const cancelled = await c.cancelOrder({ symbol: 'QRLUSDT', clientOrderId: id });
     expect(cancelled.status).toBe('PARTIALLY_CANCELED');
@@ -411,10 +393,10 @@ describe('error classes', () => {
   });
 
   it('InsufficientBalanceError: buying more than the free USDT (30004)', async () => {
-    await admin('POST', '/__sim/balances', { balances: { USDT: '1' } });
+    await admin.setBalances({ USDT: '1' });
     const e = await failure(client().placeOrder(limitBuy({ quantity: new Big('100') })));
     expect(e).toMatchObject({ name: 'InsufficientBalanceError', mexcCode: 30004 });
-    expect(await simOrders()).toEqual([]);
+    expect(await admin.orders()).toEqual([]);
   });
 
   it('InvalidOrderError: below the minimum notional (30002) and over-precise price', async () => {
@@ -441,12 +423,12 @@ describe('error classes', () => {
   });
 
   it('OversoldError: 30005 "Oversold" (a simulator fault: MEXC sends it occasionally) is a refusal of its own', async () => {
-    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'oversold' });
+    await admin.addFault({ endpoint: 'POST /api/v3/order', kind: 'oversold' });
     const e = await failure(client().placeOrder(limitBuy({ side: 'SELL', price: new Big('0.9') })));
     expect(e).toMatchObject({ name: 'OversoldError', code: 'exchange.oversold', mexcCode: 30005, retryable: false });
     expect(e.message).toMatch(/free balance .* or the bid side cannot take it/);
     expect(isOrderRefusal(e)).toBe(true);
-    expect(await simOrders()).toEqual([]);
+    expect(await admin.orders()).toEqual([]);
   });
 
   it('OrderNotFoundError: cancelling an order the exchange never saw', async () => {
@@ -473,13 +455,13 @@ describe('error classes', () => {
   });
 
   it('ExchangeRejectedError: a code without a row on a read', async () => {
-    await admin('POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: 'unknown_code', code: 99999 });
+    await admin.addFault({ endpoint: 'GET /api/v3/account', kind: 'unknown_code', code: 99999 });
     const e = await failure(client().balances());
     expect(e).toMatchObject({ name: 'ExchangeRejectedError', mexcCode: 99999 });
   });
 
   it('ExchangeUnavailableError: a read that keeps getting 5xx, after its attempts with back-off', async () => {
-    await admin('POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: '5xx', count: 3, status: 503 });
+    await admin.addFault({ endpoint: 'GET /api/v3/account', kind: '5xx', count: 3, status: 503 });
     const c = client({ maxAttempts: 3, backoffBaseMs: 100, random: () => 1 });
     const e = await failure(c.balances());
     expect(e).toMatchObject({ name: 'ExchangeUnavailableError', httpStatus: 503, retryable: true });
@@ -488,13 +470,13 @@ describe('error classes', () => {
   });
 
   it('a read recovers when 5xx stops before its attempts run out', async () => {
-    await admin('POST', '/__sim/faults', { endpoint: 'GET /api/v3/depth', kind: '5xx', count: 1 });
+    await admin.addFault({ endpoint: 'GET /api/v3/depth', kind: '5xx', count: 1 });
     await expect(client().depth('QRLUSDT', 5)).resolves.toMatchObject({ symbol: 'QRLUSDT' });
     expect(await requestCount('GET /api/v3/depth')).toBe(2);
   });
 
   it('UnknownOutcomeError on 5xx to an order: sent once, never resent', async () => {
-    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: '5xx', count: 1 });
+    await admin.addFault({ endpoint: 'POST /api/v3/order', kind: '5xx', count: 1 });
     const order = limitBuy();
     const e = await failure(client().placeOrder(order));
     expect(e).toMatchObject({ name: 'UnknownOutcomeError', clientOrderId: order.clientOrderId });
@@ -504,7 +486,7 @@ describe('error classes', () => {
   it('ClockSkewError: 700003 again after re-syncing (requests delayed past a 50 ms recvWindow)', async () => {
     const c = client({ recvWindowMs: 50 });
     await c.serverTime();
-    await admin('POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: 'delay', delayMs: 300, count: 2 });
+    await admin.addFault({ endpoint: 'GET /api/v3/account', kind: 'delay', delayMs: 300, count: 2 });
     const e = await failure(c.balances());
     expect(e).toMatchObject({ name: 'ClockSkewError', mexcCode: 700003 });
     expect(c.metrics().byEndpoint['GET /api/v3/time']).toBe(2);
@@ -513,7 +495,7 @@ describe('error classes', () => {
 
 describe('recovery paths', () => {
   it('timeout after the order was accepted → UnknownOutcomeError, then the client order id finds it', async () => {
-    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'accept_then_timeout', count: 1 });
+    await admin.addFault({ endpoint: 'POST /api/v3/order', kind: 'accept_then_timeout', count: 1 });
     const c = client();
     const top = await book(c);
     const order: NewOrder = {
@@ -528,12 +510,12 @@ describe('recovery paths', () => {
     expect(e).toMatchObject({ name: 'UnknownOutcomeError', clientOrderId: order.clientOrderId, retryable: false });
     const found = await c.queryOrder({ symbol: 'QRLUSDT', clientOrderId: order.clientOrderId });
     expect(found).toMatchObject({ clientOrderId: order.clientOrderId, status: 'FILLED' });
-    expect((await simOrders()).filter((o) => o.clientOrderId === order.clientOrderId)).toHaveLength(1);
+    expect((await admin.orders()).filter((o) => o.clientOrderId === order.clientOrderId)).toHaveLength(1);
     expect(await requestCount('POST /api/v3/order')).toBe(1);
   });
 
   it('an unknown code after the order was accepted → UnknownOutcomeError (not rejected), and the lookup finds it', async () => {
-    await admin('POST', '/__sim/faults', {
+    await admin.addFault({
       endpoint: 'POST /api/v3/order',
       kind: 'unknown_code',
       code: 12345,
@@ -558,7 +540,7 @@ describe('recovery paths', () => {
   });
 
   it('visibility lag longer than the read-back retries (ccxt#21614): OrderUnconfirmedError, no NEW assumed', async () => {
-    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'visibility_lag', delayMs: 400 });
+    await admin.addFault({ endpoint: 'POST /api/v3/order', kind: 'visibility_lag', delayMs: 400 });
     const c = client({ notFoundRetries: 2 });
     const top = await book(c);
     const id = clientId('lag');
@@ -581,7 +563,7 @@ describe('recovery paths', () => {
   });
 
   it('visibility lag shorter than the read-back retries: the order as MEXC reports it', async () => {
-    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'visibility_lag', delayMs: 150 });
+    await admin.addFault({ endpoint: 'POST /api/v3/order', kind: 'visibility_lag', delayMs: 150 });
     const c = client({
       notFoundRetries: 3,
       notFoundDelayMs: 100,
@@ -601,7 +583,7 @@ describe('recovery paths', () => {
   });
 
   it('a response slower than the timeout on an accepted order is also UnknownOutcomeError', async () => {
-    await admin('POST', '/__sim/faults', {
+    await admin.addFault({
       endpoint: 'POST /api/v3/order',
       kind: 'accept_then_timeout',
       // the simulator drops the socket after this; short, so no timer outlives the suite
@@ -630,7 +612,7 @@ describe('recovery paths', () => {
     const c = client();
     await c.balances();
     const timeCallsBefore = c.metrics().byEndpoint['GET /api/v3/time'];
-    await admin('POST', '/__sim/clock', { offsetMs: -3000 });
+    await admin.setClock(-3000);
     const balances = await c.balances();
     expect(balances.length).toBeGreaterThan(0);
     expect(c.metrics().byEndpoint['GET /api/v3/time']).toBe((timeCallsBefore ?? 0) + 1);
@@ -643,7 +625,7 @@ describe('recovery paths', () => {
   it('clock skew also recovers an order: rejected by 700003, so it is safe to send once more', async () => {
     const c = client();
     await c.serverTime();
-    await admin('POST', '/__sim/clock', { offsetMs: 20_000 });
+    await admin.setClock(20_000);
     const top = await book(c);
     const state = await c.placeOrder({
       symbol: 'QRLUSDT',
@@ -655,11 +637,11 @@ describe('recovery paths', () => {
     });
     expect(state.status).toBe('NEW');
     expect(await requestCount('POST /api/v3/order')).toBe(2);
-    expect(await simOrders()).toHaveLength(1);
+    expect(await admin.orders()).toHaveLength(1);
   });
 
   it('429 back-off: waits Retry-After, then succeeds', async () => {
-    await admin('POST', '/__sim/faults', {
+    await admin.addFault({
       endpoint: 'GET /api/v3/ticker/bookTicker',
       kind: '429',
       count: 1,
@@ -672,7 +654,7 @@ describe('recovery paths', () => {
   });
 
   it('HTTP 403 is the WAF limit (docs general info): a read backs off and recovers', async () => {
-    await admin('POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: '403', count: 1 });
+    await admin.addFault({ endpoint: 'GET /api/v3/account', kind: '403', count: 1 });
     const c = client({ backoffBaseMs: 200, random: () => 1 });
     await expect(c.balances()).resolves.toEqual(expect.any(Array));
     expect(sleeps).toEqual([200]);
@@ -681,7 +663,7 @@ describe('recovery paths', () => {
   });
 
   it('WafLimitError after the attempts: retryable, says WAF and not "check the keys"', async () => {
-    await admin('POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: '403', count: 3 });
+    await admin.addFault({ endpoint: 'GET /api/v3/account', kind: '403', count: 3 });
     const e = await failure(client({ maxAttempts: 3 }).balances());
     expect(e).toMatchObject({ name: 'WafLimitError', code: 'exchange.waf_limited', httpStatus: 403, retryable: true });
     expect(e.message).toMatch(/web application firewall \(WAF\)/);
@@ -690,27 +672,27 @@ describe('recovery paths', () => {
   });
 
   it('HTTP 403 on an order: unknown outcome (no code proves it was refused), never resent', async () => {
-    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: '403' });
+    await admin.addFault({ endpoint: 'POST /api/v3/order', kind: '403' });
     const e = await failure(client().placeOrder(limitOrder()));
     expect(e).toMatchObject({ name: 'UnknownOutcomeError', httpStatus: 403 });
     expect(await requestCount('POST /api/v3/order')).toBe(1);
   });
 
   it('RateLimitError: a Retry-After too long to wait, and any 429 on an order', async () => {
-    await admin('POST', '/__sim/faults', { endpoint: 'GET /api/v3/account', kind: '429', retryAfterS: 30 });
+    await admin.addFault({ endpoint: 'GET /api/v3/account', kind: '429', retryAfterS: 30 });
     const c = client({ maxRetryAfterMs: 10_000 });
     const read = await failure(c.balances());
     expect(read).toMatchObject({ name: 'RateLimitError', retryAfterMs: 30_000, retryable: true });
     expect(sleeps).toEqual([]);
-    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: '429', retryAfterS: 1 });
+    await admin.addFault({ endpoint: 'POST /api/v3/order', kind: '429', retryAfterS: 1 });
     const order = await failure(c.placeOrder(limitOrder()));
     expect(order).toMatchObject({ name: 'RateLimitError', retryAfterMs: 1000 });
     expect(await requestCount('POST /api/v3/order')).toBe(1);
-    expect(await simOrders()).toEqual([]);
+    expect(await admin.orders()).toEqual([]);
   });
 
   it('418 stop: IpBannedError, and nothing more is sent until the ban ends', async () => {
-    await admin('POST', '/__sim/faults', { endpoint: '*', kind: '418', retryAfterS: 120 });
+    await admin.addFault({ endpoint: '*', kind: '418', retryAfterS: 120 });
     const c = client();
     const first = await failure(c.bookTop('QRLUSDT'));
     expect(first).toMatchObject({ name: 'IpBannedError', httpStatus: 418, retryAfterMs: 120_000, retryable: false });
