@@ -1,18 +1,8 @@
 import type Big from 'big.js';
+import { fmtGrouped, fmtSignedPct } from '../../shared/src/domain/format';
 import type { BacktestReport, PortfolioResult, StrategyResult } from './engine';
 
 /** The backtest's result as a table for a human, and as plain JSON (decimals as strings). */
-
-function pct(x: number): string {
-  return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} %`;
-}
-
-function money(x: Big, dp = 2): string {
-  const [int = '0', frac] = x.toFixed(dp).split('.');
-  const sign = int.startsWith('-') ? '-' : '';
-  const digits = int.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}${digits}${frac ? `.${frac}` : ''}`;
-}
 
 function bps(rate: Big): string {
   return `${rate.times(10_000).toFixed()} bps`;
@@ -31,12 +21,12 @@ export function formatReport(r: BacktestReport): string {
   ];
   const cells = rows.map((p: PortfolioResult) => [
     p.name,
-    money(p.finalValue),
-    pct(p.return.toNumber()),
+    fmtGrouped(p.finalValue),
+    fmtSignedPct(p.return.toNumber()),
     `${(p.maxDrawdown * 100).toFixed(2)} %`,
     String(p.trades),
-    money(p.turnover),
-    money(p.fees, 4),
+    fmtGrouped(p.turnover),
+    fmtGrouped(p.fees, 4),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: string[]) =>
@@ -49,12 +39,12 @@ export function formatReport(r: BacktestReport): string {
   const edge = r.strategy.finalValue.minus(r.buyAndHold.finalValue);
   return [
     `Backtest ${r.symbol}, profile ${r.profile}: ${r.bars} bars, ${r.from} → ${r.to}`,
-    `price ${r.firstClose} → ${r.lastClose} ${r.quote}; start ${money(r.capital)} ${r.quote} at the target weights; fees maker ${bps(r.makerFeeRate)}, taker ${bps(r.takerFeeRate)}`,
+    `price ${r.firstClose} → ${r.lastClose} ${r.quote}; start ${fmtGrouped(r.capital)} ${r.quote} at the target weights; fees maker ${bps(r.makerFeeRate)}, taker ${bps(r.takerFeeRate)}`,
     '',
     line(header),
     ...cells.map(line),
     '',
-    `rebalance vs buy and hold: ${edge.gte(0) ? '+' : ''}${money(edge)} ${r.quote}; rebalanced on ${s.rebalances} bars, ${s.missedOrders} planned orders not reached by the candle`,
+    `rebalance vs buy and hold: ${edge.gte(0) ? '+' : ''}${fmtGrouped(edge)} ${r.quote}; rebalanced on ${s.rebalances} bars, ${s.missedOrders} planned orders not reached by the candle`,
     `skipped bars: ${skips || 'none'}`,
     ...r.notes.map((n) => `note: ${n}`),
   ].join('\n');

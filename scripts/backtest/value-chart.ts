@@ -1,3 +1,4 @@
+import { utcText } from '@qrl-rebalancer/shared/domain';
 import { lineChartSvg, type Marker, thin } from '../lib/svg-plot';
 import type { ValueSeries } from './engine';
 
@@ -17,7 +18,7 @@ export function valueChartSvg(series: ValueSeries, title: string, quote: string,
       time: t.time,
       value: t.value,
       kind: t.side === 'BUY' ? 'buy' : 'sell',
-      label: `${new Date(t.time).toISOString().slice(0, 16).replace('T', ' ')} ${t.side} ${t.notional.toFixed(2)} ${quote}`,
+      label: `${utcText(new Date(t.time))} ${t.side} ${t.notional.toFixed(2)} ${quote}`,
     }));
   const shown = every === 1 ? '' : ` (every ${every}th of ${series.trades.length} trades marked)`;
   return lineChartSvg({

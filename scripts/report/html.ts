@@ -3,19 +3,12 @@
  * scripts/lib/svg-plot.ts (the backtest's plotting module), no script, no font, no image, no link to
  * anything outside the file, so it opens offline and can be mailed as is.
  */
+import { fmtGrouped, fmtSignedPct } from '../../shared/src/domain/format';
 import { escapeXml, type Line, lineChartSvg, type Marker, stepDecimals } from '../lib/svg-plot';
 import { runRow, TABLE_HEADER, utc } from '../runs/format';
 import type { ReportModel, Trade } from './model';
 
 const COLORS = ['#1f77b4', '#9467bd', '#8c564b', '#17becf', '#bcbd22', '#e377c2'];
-
-function money(n: number, dp = 2): string {
-  return n.toLocaleString('en-US', { minimumFractionDigits: dp, maximumFractionDigits: dp });
-}
-
-function signedPct(ratio: number): string {
-  return `${ratio >= 0 ? '+' : ''}${(ratio * 100).toFixed(2)} %`;
-}
 
 /** The series' value at `time`: its last point at or before it (else its first). */
 export function valueAt(series: readonly [number, number][], time: number): number | undefined {
@@ -28,7 +21,7 @@ export function valueAt(series: readonly [number, number][], time: number): numb
 }
 
 function tradeLabel(t: Trade, quote: string): string {
-  return `${utc(new Date(t.time))} ${t.side} ${t.quantity} ${t.symbol} for ${money(t.notional)} ${quote}, fee ${t.fee.toPrecision(3)} ${quote} (${t.runId}${t.settledLater ? ', settled by a later run' : ''})`;
+  return `${utc(new Date(t.time))} ${t.side} ${t.quantity} ${t.symbol} for ${fmtGrouped(t.notional)} ${quote}, fee ${t.fee.toPrecision(3)} ${quote} (${t.runId}${t.settledLater ? ', settled by a later run' : ''})`;
 }
 
 function markers(model: ReportModel, at: (t: Trade) => number | undefined): Marker[] {
@@ -54,7 +47,7 @@ function headline(model: ReportModel): [string, string][] {
       'portfolio value',
       first === undefined || last === undefined
         ? '—'
-        : `${money(first)} → ${money(last)} ${model.quote} (${signedPct(last / first - 1)})`,
+        : `${fmtGrouped(first)} → ${fmtGrouped(last)} ${model.quote} (${fmtSignedPct(last / first - 1)})`,
     ],
   ];
   if (holdFirst !== undefined && holdLast !== undefined && last !== undefined) {
@@ -66,9 +59,9 @@ function headline(model: ReportModel): [string, string][] {
     rows.push(
       [
         'buy and hold',
-        `${money(holdFirst)} → ${money(holdLast)} ${model.quote} (${signedPct(holdLast / holdFirst - 1)}), holding ${balances} from ${utc(new Date(model.startAt ?? 0))}`,
+        `${fmtGrouped(holdFirst)} → ${fmtGrouped(holdLast)} ${model.quote} (${fmtSignedPct(holdLast / holdFirst - 1)}), holding ${balances} from ${utc(new Date(model.startAt ?? 0))}`,
       ],
-      ['rebalancing vs holding', `${last - holdLast >= 0 ? '+' : ''}${money(last - holdLast)} ${model.quote}`],
+      ['rebalancing vs holding', `${last - holdLast >= 0 ? '+' : ''}${fmtGrouped(last - holdLast)} ${model.quote}`],
     );
   }
   const turnover = model.cumulativeTurnover.at(-1)?.[1] ?? 0;
@@ -78,7 +71,7 @@ function headline(model: ReportModel): [string, string][] {
       'trades',
       `${model.trades.length} (${model.trades.filter((t) => t.side === 'BUY').length} buys, ${model.trades.filter((t) => t.side === 'SELL').length} sells)`,
     ],
-    ['turnover', `${money(turnover)} ${model.quote}`],
+    ['turnover', `${fmtGrouped(turnover)} ${model.quote}`],
     [
       'fees',
       `${fees.toPrecision(4)} ${model.quote}${turnover > 0 ? ` (${((fees / turnover) * 10_000).toFixed(1)} bps of turnover)` : ''}`,

@@ -1,12 +1,10 @@
 /** What `npm run runs` prints: the table of runs, and one run told in words. */
+import { utcText } from '@qrl-rebalancer/shared/domain';
 import type { IntentView, OrderView, RunView } from './ledger-read';
 
+/** A time a person reads (UTC), or — for none. */
 export function utc(d: Date | null, seconds = false): string {
-  if (!d) return '—';
-  return d
-    .toISOString()
-    .slice(0, seconds ? 19 : 16)
-    .replace('T', ' ');
+  return d ? utcText(d, seconds) : '—';
 }
 
 /** A decimal string shortened for reading: `dp` decimals, or 3 significant digits for small amounts. */

@@ -8,6 +8,7 @@ import { SimulatorAdmin, startSimulator } from '@qrl-rebalancer/simulator';
 import { rebalanceOnce, takeSnapshot } from '../../../shared/src/app';
 import type { RebalanceInput, RebalanceReport } from '../../../shared/src/app/contract';
 import { parseProfile, type StrategyProfile } from '../../../shared/src/domain/profile';
+import { compactUtc } from '../../../shared/src/domain/time';
 import { createMexcClient } from '../../../shared/src/exchange/mexc';
 import { createFirestoreLedger, type FirestoreLedger } from '../../../shared/src/ledger/firestore';
 import { silentLogger } from '../../../shared/src/observability/logger';
@@ -100,7 +101,7 @@ export async function seedLedger(options: SeedOptions): Promise<SeededLedger> {
     clock.offsetMs += hours * HOUR;
     await admin.setClock(Math.round(clock.offsetMs));
   };
-  const stamp = () => clock.now().toISOString().slice(0, 16).replace(/[-:]/g, '');
+  const stamp = () => compactUtc(clock.now());
   const ids = {} as SeededLedger['ids'];
   try {
     await later(0);

@@ -1,10 +1,4 @@
-import {
-  compactUtc,
-  deriveExecutionId,
-  EXECUTION_ID_PATTERN,
-  InvalidExecutionIdError,
-  sanitizeJobName,
-} from './execution-id';
+import { deriveExecutionId, EXECUTION_ID_PATTERN, InvalidExecutionIdError, sanitizeJobName } from './execution-id';
 import { isStale } from './replay-window';
 import { parseRfc3339 } from './scheduler-headers';
 
@@ -92,12 +86,6 @@ describe('sanitizeJobName', () => {
     const b = sanitizeJobName(`${'x'.repeat(60)}-b`);
     expect(a.length).toBeLessThanOrEqual(47);
     expect(a).not.toBe(b);
-  });
-});
-
-describe('compactUtc', () => {
-  it('formats an instant as UTC yyyymmddThhmmssZ', () => {
-    expect(compactUtc(new Date('2024-02-29T23:59:59.999+00:00'))).toBe('20240229T235959Z');
   });
 });
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { compactUtc } from '../domain/time';
 import { AppError } from '../errors';
 import type { SchedulerCall } from './scheduler-headers';
 
@@ -11,6 +12,9 @@ import type { SchedulerCall } from './scheduler-headers';
  */
 export const EXECUTION_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
+// http/rebalance-http.ts still imports compactUtc from here (its branch moves it to domain/time); drop this then.
+export { compactUtc } from '../domain/time';
+
 export type ExecutionIdSource = 'explicit' | 'scheduler' | 'token';
 
 export interface ExecutionIdInput {
@@ -22,11 +26,6 @@ export interface ExecutionIdInput {
 export interface DerivedExecutionId {
   executionId: string;
   source: ExecutionIdSource;
-}
-
-/** `2024-05-01T12:00:00+02:00` → `20240501T100000Z` (whole seconds; Scheduler fires on the minute). */
-export function compactUtc(instant: Date): string {
-  return `${instant.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
 }
 
 function shortHash(value: string, length: number): string {

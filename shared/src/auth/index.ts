@@ -11,7 +11,6 @@ export { extractBearerToken, type HeaderBag, headerValue, type TokenHeader } fro
 export { CertFetchError, type CertSource, type Certs, createCertSource, type FetchLike } from './cert-source';
 export { CLOCK_SKEW_S, GOOGLE_ISSUERS } from './claims';
 export {
-  compactUtc,
   type DerivedExecutionId,
   deriveExecutionId,
   EXECUTION_ID_PATTERN,

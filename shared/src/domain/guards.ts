@@ -4,6 +4,10 @@ import { fmtAmount, fmtDuration } from './format';
 import type { Balance, BookSide, BookTop, Depth, SymbolRules } from './market';
 import type { StrategyProfile } from './profile';
 import { orderTypeFor, type PlannedOrder } from './sizing';
+import { utcDay } from './time';
+
+// ledger/accounts.ts still imports utcDay from here (its branch moves it to ./time); drop this then.
+export { utcDay } from './time';
 
 /** Guards run after sizing; each one says pass or block, always with the numbers it looked at. */
 export type GuardName =
@@ -39,10 +43,6 @@ function verdict(guard: GuardName, problems: string[], passReason: string): Guar
   return problems.length > 0
     ? { guard, verdict: 'block', reason: problems.join('; ') }
     : { guard, verdict: 'pass', reason: passReason };
-}
-
-export function utcDay(now: Date): string {
-  return now.toISOString().slice(0, 10);
 }
 
 export function cooldownGuard(profile: StrategyProfile, state: PortfolioState, now: Date): GuardVerdict {

@@ -12,7 +12,6 @@ export {
   spreadGuard,
   tradingStatusGuard,
   turnoverGuard,
-  utcDay,
 } from './guards';
 export {
   accountTradingRefusal,
@@ -91,5 +90,6 @@ export {
 } from './rounding';
 export { checkProfileRules, profileSymbols, type RuleFinding } from './rules-check';
 export { type LegDrop, type LegPlan, orderTypeFor, type PlannedOrder, sizeOrders } from './sizing';
+export { compactUtc, utcDay, utcText } from './time';
 export { decideTrigger, type TriggerDecision } from './trigger';
 export { bandFor, type Holding, midPrice, symbolOf, type Valuation, valuePortfolio } from './valuation';

@@ -6,6 +6,7 @@ import { type Plan, type PlanSnapshot, plan } from './plan';
 import { planToJson } from './plan-json';
 import { parseProfile, type StrategyProfile } from './profile';
 import { floorToStep } from './rounding';
+import { utcDay } from './time';
 
 /**
  * Golden master for plan(): performance work on the domain must not change a single byte of what it
@@ -228,7 +229,7 @@ function scenario(random: () => number): Scenario {
     turnoverDay === 'none'
       ? null
       : {
-          day: new Date(now.getTime() - (turnoverDay === 'yesterday' ? 24 * HOUR : 0)).toISOString().slice(0, 10),
+          day: utcDay(new Date(now.getTime() - (turnoverDay === 'yesterday' ? 24 * HOUR : 0))),
           notional: dec(3000, 2),
         };
   const lastPrices = new Map(markets.flatMap((m) => (m.last ? [[m.symbol, m.last] as const] : [])));

@@ -16,11 +16,11 @@ import {
   spreadGuard,
   tradingStatusGuard,
   turnoverGuard,
-  utcDay,
 } from './guards';
 import type { Balance, BookTop, Depth, SymbolRules } from './market';
 import type { StrategyProfile } from './profile';
 import { type LegPlan, type PlannedOrder, sizeOrders } from './sizing';
+import { utcDay } from './time';
 import { decideTrigger, type TriggerDecision } from './trigger';
 import { midPrice, symbolOf, type Valuation, valuePortfolio } from './valuation';
 
