@@ -91,8 +91,8 @@ export async function seedLedger(options: SeedOptions): Promise<SeededLedger> {
   };
   const snapshot = async () => {
     const result = await takeSnapshot(
-      { exchange, ledger, clock, logger: silentLogger, profiles: { [profileId]: profile }, accountId },
       { profileId },
+      { exchange, ledger, clock, logger: silentLogger, profiles: { [profileId]: profile }, accountId },
     );
     snapshots.push(result.id);
   };

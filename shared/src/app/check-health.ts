@@ -20,13 +20,14 @@ export interface HealthDeps {
   accountId: string;
 }
 
-export interface HealthOptions {
+export interface HealthInput {
   profileId?: string;
-  /** the exchange clock may differ this much from ours (default 2000 ms; MEXC's recvWindow is 5000) */
-  maxClockSkewMs?: number;
   /** a profile whose last finished run is older than this is stale (default 3 h) */
   staleAfterMs?: number;
 }
+
+/** the exchange clock may differ this much from ours; MEXC's recvWindow is 5000 ms */
+const MAX_CLOCK_SKEW_MS = 2000;
 
 export interface HealthCheck {
   name: 'exchange.time' | 'exchange.key' | 'exchange.symbols' | 'exchange.rules' | 'ledger.read' | 'runs.fresh';
@@ -51,11 +52,11 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  * failing) recently. The same checks as `npm run preflight`, where they are cheap: one account
  * read, one selfSymbols read, exchangeInfo (cached). They run at once; none of them changes anything.
  */
-export async function checkHealth(deps: HealthDeps, options: HealthOptions = {}): Promise<HealthReport> {
-  const profileId = options.profileId ?? DEFAULT_PROFILE_ID;
+export async function checkHealth(input: HealthInput, deps: HealthDeps): Promise<HealthReport> {
+  const profileId = input.profileId ?? DEFAULT_PROFILE_ID;
   const profile = deps.profiles[profileId];
-  const maxSkew = options.maxClockSkewMs ?? 2000;
-  const staleAfter = options.staleAfterMs ?? 3 * 3_600_000;
+  const maxSkew = MAX_CLOCK_SKEW_MS;
+  const staleAfter = input.staleAfterMs ?? 3 * 3_600_000;
   if (!profile) {
     return {
       status: 'down',

@@ -1,4 +1,4 @@
-export { checkHealth, type HealthCheck, type HealthDeps, type HealthOptions, type HealthReport } from './check-health';
+export { checkHealth, type HealthCheck, type HealthDeps, type HealthInput, type HealthReport } from './check-health';
 export { CLIENT_ORDER_ID_PATTERN, clientOrderIdFor } from './client-order-id';
 export type {
   RebalanceDeps,
@@ -17,4 +17,4 @@ export {
   UnknownProfileError,
   UnsettledOrdersError,
 } from './run-errors';
-export { type SnapshotDeps, type SnapshotResult, takeSnapshot } from './take-snapshot';
+export { type SnapshotDeps, type SnapshotInput, type SnapshotResult, takeSnapshot } from './take-snapshot';

@@ -53,7 +53,7 @@ async function midOf(symbol: string): Promise<Big> {
 describe('takeSnapshot', () => {
   it('records value, weights and drift from the exchange, and leaves the price reference to the runs', async () => {
     const deps = setup();
-    const result = await takeSnapshot(deps, { profileId: 'qrl' });
+    const result = await takeSnapshot({ profileId: 'qrl' }, deps);
     const mid = await midOf('QRLUSDT');
     const qrlValue = new Big(1000).times(mid);
     const total = qrlValue.plus(300);
@@ -65,13 +65,13 @@ describe('takeSnapshot', () => {
   });
 
   it('refuses an unknown profile', async () => {
-    await expect(takeSnapshot(setup(), { profileId: 'nope' })).rejects.toMatchObject({ code: 'run.unknown_profile' });
+    await expect(takeSnapshot({ profileId: 'nope' }, setup())).rejects.toMatchObject({ code: 'run.unknown_profile' });
   });
 });
 
 describe('checkHealth', () => {
   it('is degraded (not down) when everything answers but no run has finished yet', async () => {
-    const report = await checkHealth(setup(), { profileId: 'qrl' });
+    const report = await checkHealth({ profileId: 'qrl' }, setup());
     expect(report.status).toBe('degraded');
     expect(report.checks.map((c) => [c.name, c.ok])).toEqual([
       ['exchange.time', true],
@@ -90,7 +90,7 @@ describe('checkHealth', () => {
   it('is down when the key cannot trade or the profile cannot meet the rules; a withdrawal right is a risk, not down', async () => {
     await new SimulatorAdmin(sim.url).setKey({ canTrade: false });
     try {
-      const report = await checkHealth(setup(), { profileId: 'qrl' });
+      const report = await checkHealth({ profileId: 'qrl' }, setup());
       expect(report.status).toBe('down');
       expect(report.checks.find((c) => c.name === 'exchange.key')).toMatchObject({
         ok: false,
@@ -99,14 +99,14 @@ describe('checkHealth', () => {
     } finally {
       await new SimulatorAdmin(sim.url).setKey({ canTrade: true, canWithdraw: true });
     }
-    const risky = await checkHealth(setup(), { profileId: 'qrl' });
+    const risky = await checkHealth({ profileId: 'qrl' }, setup());
     expect(risky.checks.find((c) => c.name === 'exchange.key')).toMatchObject({
       ok: true,
       detail: expect.stringMatching(/risk: .*remove the withdrawal permission/),
     });
     await new SimulatorAdmin(sim.url).setKey({ canWithdraw: false });
     const tiny = parseProfile('tiny', { maxOrderNotional: '0.5', minTradeNotional: '0.5' });
-    const rules = await checkHealth({ ...setup(), profiles: { tiny } }, { profileId: 'tiny' });
+    const rules = await checkHealth({ profileId: 'tiny' }, { ...setup(), profiles: { tiny } });
     expect(rules.status).toBe('down');
     expect(rules.checks.find((c) => c.name === 'exchange.rules')?.detail).toMatch(/no order can be placed/);
   });
@@ -126,8 +126,8 @@ describe('checkHealth', () => {
       dryRun: true,
       end: { status: 'skipped', reason: 'within_band', summary: 'within band', details: {} },
     });
-    expect((await checkHealth(deps, { profileId: 'qrl', staleAfterMs: 3_600_000 })).status).toBe('ok');
-    const stale = await checkHealth(deps, { profileId: 'qrl', staleAfterMs: 600_000 });
+    expect((await checkHealth({ profileId: 'qrl', staleAfterMs: 3_600_000 }, deps)).status).toBe('ok');
+    const stale = await checkHealth({ profileId: 'qrl', staleAfterMs: 600_000 }, deps);
     expect(stale.status).toBe('degraded');
     expect(stale.checks.find((c) => c.name === 'runs.fresh')?.detail).toMatch(
       /run-health-1 ended skipped 1[12]\d\d s ago/,
@@ -135,14 +135,14 @@ describe('checkHealth', () => {
   });
 
   it('is down when the profile trades a symbol the API may not trade, or the exchange clock is off', async () => {
-    const symbols = await checkHealth(setup(), { profileId: 'noapi' });
+    const symbols = await checkHealth({ profileId: 'noapi' }, setup());
     expect(symbols.status).toBe('down');
     expect(symbols.checks.find((c) => c.name === 'exchange.symbols')).toMatchObject({
       ok: false,
       detail: expect.stringMatching(/^NOAPIUSDT is not open to API trading for this API key \(MEXC selfSymbols/),
     });
 
-    const skewed = await checkHealth(setup({ now: () => new Date(Date.now() - 60_000) }), { profileId: 'qrl' });
+    const skewed = await checkHealth({ profileId: 'qrl' }, setup({ now: () => new Date(Date.now() - 60_000) }));
     expect(skewed.status).toBe('down');
     expect(skewed.checks.find((c) => c.name === 'exchange.time')?.detail).toMatch(/ahead by \d+ ms/);
   });

@@ -41,8 +41,12 @@ export interface SnapshotResult {
  * notes the account it was taken of. Trades nothing; the price-move guard's reference belongs to the
  * rebalance runs, which age it.
  */
-export async function takeSnapshot(deps: SnapshotDeps, options: { profileId?: string } = {}): Promise<SnapshotResult> {
-  const profileId = options.profileId ?? DEFAULT_PROFILE_ID;
+export interface SnapshotInput {
+  profileId?: string;
+}
+
+export async function takeSnapshot(input: SnapshotInput, deps: SnapshotDeps): Promise<SnapshotResult> {
+  const profileId = input.profileId ?? DEFAULT_PROFILE_ID;
   const profile = deps.profiles[profileId];
   if (!profile) throw new UnknownProfileError(profileId, Object.keys(deps.profiles));
   const market = await fetchMarket(deps.exchange, profile, { depth: false });

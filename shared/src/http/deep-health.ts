@@ -25,10 +25,13 @@ export function deepHealthHttp(deps: FunctionDeps, logger: Logger): HttpFunction
       if (!auth.ok) throw auth.error;
       const profile = typeof req.query.profile === 'string' ? req.query.profile.slice(0, 64) : undefined;
       const { exchange, ledger } = deps.adapters();
-      report = await checkHealth(
-        { exchange, ledger, clock: deps.clock, profiles: deps.profiles, accountId: deps.config.accountId },
-        profile ? { profileId: profile } : {},
-      );
+      report = await checkHealth(profile ? { profileId: profile } : {}, {
+        exchange,
+        ledger,
+        clock: deps.clock,
+        profiles: deps.profiles,
+        accountId: deps.config.accountId,
+      });
       status = httpStatus({ health: report.status });
       res.status(status).json(report);
     } catch (error) {

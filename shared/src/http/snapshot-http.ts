@@ -31,8 +31,8 @@ export function snapshotHandler(deps: FunctionDeps, logger: Logger, take: typeof
       if (!deps.profiles[profileId]) throw unknownProfile(profileId, Object.keys(deps.profiles));
       const { exchange, ledger } = deps.adapters();
       result = await take(
-        { exchange, ledger, clock: deps.clock, logger: log, profiles: deps.profiles, accountId: deps.config.accountId },
         { profileId },
+        { exchange, ledger, clock: deps.clock, logger: log, profiles: deps.profiles, accountId: deps.config.accountId },
       );
       status = httpStatus({ snapshot: result.outcome });
       res.status(status).json(result);
