@@ -1,14 +1,25 @@
 import Big from 'big.js';
 import { div } from './division';
-import type { PlannedOrder } from './sizing';
+import type { OrderSide } from './market';
 import type { Valuation } from './valuation';
 
 const ZERO = new Big(0);
 
+/** What drift needs of an order; a PlannedOrder (sizing.ts) is one, and sizing imports drift, not back. */
+export interface ExpectedFill {
+  asset: string;
+  side: OrderSide;
+  quantity: Big;
+  /** in quote */
+  notional: Big;
+  /** in quote */
+  fee: Big;
+}
+
 /** Total drift after the orders fill at their expected prices, fees paid in quote, valued at mid. */
 export function driftAfterFill(
   valuation: Valuation,
-  orders: readonly Pick<PlannedOrder, 'asset' | 'side' | 'quantity' | 'notional' | 'fee'>[],
+  orders: readonly ExpectedFill[],
 ): Big {
   const amounts = new Map(valuation.holdings.map((h) => [h.asset, h.amount]));
   const quote = valuation.quote;

@@ -1,4 +1,3 @@
-export type { Logger } from '../observability/logger';
 export { type Clock, systemClock } from './clock';
 export type { Exchange, NewOrder, OrderRef } from './exchange';
 export * from './ledger';
