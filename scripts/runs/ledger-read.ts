@@ -286,7 +286,8 @@ export function intentView(id: string, data: DocumentData): IntentView {
   const error = isRecord(data.error) ? data.error : null;
   return {
     clientOrderId: str(data.clientOrderId) ?? id,
-    run: str(data.run) ?? '?',
+    // intents written before runId was the stored name say `run`
+    run: str(data.runId) ?? str(data.run) ?? '?',
     status: str(data.status) ?? '?',
     side: str(data.side) ?? '?',
     symbol: str(data.symbol) ?? '?',

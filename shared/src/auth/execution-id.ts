@@ -12,9 +12,6 @@ import type { SchedulerCall } from './scheduler-headers';
  */
 export const EXECUTION_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
-// http/rebalance-http.ts still imports compactUtc from here (its branch moves it to domain/time); drop this then.
-export { compactUtc } from '../domain/time';
-
 export type ExecutionIdSource = 'explicit' | 'scheduler' | 'token';
 
 export interface ExecutionIdInput {

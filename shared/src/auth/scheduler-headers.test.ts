@@ -1,14 +1,4 @@
-import type { VerifiedCaller } from './authenticator';
 import { parseRfc3339, parseSchedulerHeaders, SchedulerHeaderError } from './scheduler-headers';
-
-// The type brand stands for "authenticate() accepted this caller"; the parser only needs the proof.
-const caller = {
-  email: 'scheduler@demo.iam.gserviceaccount.com',
-  sub: '1',
-  iat: 1,
-  exp: 2,
-  mode: 'verify',
-} as VerifiedCaller;
 
 describe('parseSchedulerHeaders', () => {
   it('ignores scheduler headers unless X-CloudScheduler is true', () => {
@@ -16,19 +6,16 @@ describe('parseSchedulerHeaders', () => {
       'x-cloudscheduler-jobname': 'rebalance-every-15m',
       'x-cloudscheduler-scheduletime': '2024-05-01T10:00:00Z',
     };
-    expect(parseSchedulerHeaders(headers, caller)).toBeUndefined();
-    expect(parseSchedulerHeaders({ ...headers, 'x-cloudscheduler': 'false' }, caller)).toBeUndefined();
+    expect(parseSchedulerHeaders(headers)).toBeUndefined();
+    expect(parseSchedulerHeaders({ ...headers, 'x-cloudscheduler': 'false' })).toBeUndefined();
   });
 
   it('reads the job (last path segment) and the schedule time, whatever the header case', () => {
-    const result = parseSchedulerHeaders(
-      {
-        'X-CloudScheduler': 'true',
-        'X-CloudScheduler-JobName': 'projects/demo/locations/europe-west1/jobs/rebalance-every-15m',
-        'X-CloudScheduler-ScheduleTime': '2024-05-01T12:15:00+02:00',
-      },
-      caller,
-    );
+    const result = parseSchedulerHeaders({
+      'X-CloudScheduler': 'true',
+      'X-CloudScheduler-JobName': 'projects/demo/locations/europe-west1/jobs/rebalance-every-15m',
+      'X-CloudScheduler-ScheduleTime': '2024-05-01T12:15:00+02:00',
+    });
     expect(result).toEqual({
       jobName: 'rebalance-every-15m',
       scheduleTime: new Date('2024-05-01T10:15:00Z'),
@@ -56,7 +43,7 @@ describe('parseSchedulerHeaders', () => {
       /not a real date/,
     ],
   ])('a scheduled call with %j → 400 naming %s', (extra, header, message) => {
-    const result = parseSchedulerHeaders({ 'x-cloudscheduler': 'true', ...extra }, caller);
+    const result = parseSchedulerHeaders({ 'x-cloudscheduler': 'true', ...extra });
     expect(result).toBeInstanceOf(SchedulerHeaderError);
     const error = result as SchedulerHeaderError;
     expect(error.status).toBe(400);

@@ -1,12 +1,11 @@
 import * as v from 'valibot';
 import { AppError } from '../errors';
-import type { VerifiedCaller } from './authenticator';
 import { type HeaderBag, headerValue } from './bearer-token';
 
 /**
- * Cloud Scheduler's request headers. They are plain headers anyone can set, so they are read only
- * for a caller that already passed authentication (the `caller` argument is that proof): a
- * stranger cannot pick an execution id or dodge the replay window with them.
+ * Cloud Scheduler's request headers. They are plain headers anyone can set, so the rebalance handler
+ * reads them only after authenticate() accepted the caller: a stranger cannot pick an execution id
+ * or dodge the replay window with them.
  */
 export interface SchedulerCall {
   /** the job's last path segment as sent, unsanitised (execution-id.ts sanitises) */
@@ -91,10 +90,7 @@ function single(headers: HeaderBag, name: string): string | undefined {
  * `undefined` for a call that does not say `X-CloudScheduler: true`; the job and time for one that
  * does; SchedulerHeaderError if it says so but the job name or schedule time is missing or bad.
  */
-export function parseSchedulerHeaders(
-  headers: HeaderBag,
-  _caller: VerifiedCaller,
-): SchedulerCall | undefined | SchedulerHeaderError {
+export function parseSchedulerHeaders(headers: HeaderBag): SchedulerCall | undefined | SchedulerHeaderError {
   const flag = single(headers, 'x-cloudscheduler');
   if (flag === undefined || flag.trim().toLowerCase() !== 'true') return undefined;
   const result = v.safeParse(headersSchema, {

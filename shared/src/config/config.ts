@@ -99,15 +99,3 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
   };
 }
-
-/** The config as it may be logged: secrets replaced. */
-export function describeConfig(config: Config): Record<string, unknown> {
-  return {
-    ...config,
-    mexc: {
-      ...config.mexc,
-      apiKey: config.mexc.apiKey ? '<omitted>' : undefined,
-      apiSecret: config.mexc.apiSecret ? '<omitted>' : undefined,
-    },
-  };
-}

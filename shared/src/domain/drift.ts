@@ -17,10 +17,7 @@ export interface ExpectedFill {
 }
 
 /** Total drift after the orders fill at their expected prices, fees paid in quote, valued at mid. */
-export function driftAfterFill(
-  valuation: Valuation,
-  orders: readonly ExpectedFill[],
-): Big {
+export function driftAfterFill(valuation: Valuation, orders: readonly ExpectedFill[]): Big {
   const amounts = new Map(valuation.holdings.map((h) => [h.asset, h.amount]));
   const quote = valuation.quote;
   for (const o of orders) {

@@ -6,9 +6,6 @@ import type { StrategyProfile } from './profile';
 import { orderTypeFor, type PlannedOrder } from './sizing';
 import { utcDay } from './time';
 
-// ledger/accounts.ts still imports utcDay from here (its branch moves it to ./time); drop this then.
-export { utcDay } from './time';
-
 /** Guards run after sizing; each one says pass or block, always with the numbers it looked at. */
 export type GuardName =
   | 'cooldown'

@@ -1,9 +1,10 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import type { RebalanceInput, RebalanceOnce, RebalanceReport } from '../app/contract';
-import { compactUtc, deriveExecutionId } from '../auth/execution-id';
+import { deriveExecutionId } from '../auth/execution-id';
 import { isStale } from '../auth/replay-window';
 import { parseSchedulerHeaders, SchedulerHeaderError } from '../auth/scheduler-headers';
 import { DEFAULT_PROFILE_ID } from '../domain/profile';
+import { compactUtc } from '../domain/time';
 import type { Logger } from '../observability/logger';
 import type { FunctionDeps } from './deps';
 import { parseRunRequest } from './request-body';
@@ -31,7 +32,7 @@ export function rebalanceHandler(deps: FunctionDeps, logger: Logger, rebalanceOn
       if (!auth.ok) throw auth.error;
       const body = parseRunRequest(req.body);
       if (body instanceof RequestError) throw body;
-      const scheduler = parseSchedulerHeaders(req.headers, auth.caller);
+      const scheduler = parseSchedulerHeaders(req.headers);
       if (scheduler instanceof SchedulerHeaderError) throw scheduler;
       const profileId = body.profile ?? DEFAULT_PROFILE_ID;
       if (!deps.profiles[profileId]) throw unknownProfile(profileId, Object.keys(deps.profiles));

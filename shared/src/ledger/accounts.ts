@@ -1,5 +1,5 @@
 import Big from 'big.js';
-import { utcDay } from '../domain/guards';
+import { utcDay } from '../domain/time';
 import {
   type AccountLedger,
   type AccountState,

@@ -95,7 +95,8 @@ type Failure =
   | { kind: 'transport'; reason: 'timeout' | 'network'; cause: Error }
   | { kind: 'body'; problem: string };
 
-type Outcome = { ok: true; data: unknown } | { ok: false; failure: Failure };
+/** What one HTTP attempt ended with; the retry loop decides what it means. */
+type AttemptResult = { ok: true; data: unknown } | { ok: false; failure: Failure };
 
 export class MexcTransport {
   private readonly http: KyInstance;
@@ -195,7 +196,7 @@ export class MexcTransport {
     }
   }
 
-  private async once(call: Call, endpoint: string, attempt: number): Promise<Outcome> {
+  private async once(call: Call, endpoint: string, attempt: number): Promise<AttemptResult> {
     // before the send deadline check below: an order held back past its sendBy is not sent
     const waitedMs = (await this.options.throttle?.acquire(endpoint)) ?? 0;
     if (waitedMs > 0) this.options.logger.debug('mexc.throttled', { endpoint, waitedMs });

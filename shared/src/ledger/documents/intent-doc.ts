@@ -2,9 +2,14 @@ import * as v from 'valibot';
 import { INTENT_STATUSES, type OrderIntent, type StoredRecord } from '../../ports/ledger';
 import { decimalString, nullableDate, nullableRecord, nullableString, parseDoc } from './values';
 
-/** `runs/{runId}/orders/{clientOrderId}`: one order, written before it is sent, and its exchange state. */
+/**
+ * `runs/{runId}/orders/{clientOrderId}`: one order, written before it is sent, and its exchange state.
+ * Its run is stored as `runId`, the name the run document and the code use; intents written before
+ * that (v1 and v2 ledgers) say `run`, which is still read when `runId` is absent.
+ */
 const intentDoc = v.object({
-  run: v.string(),
+  runId: v.optional(v.string()),
+  run: v.optional(v.string()),
   profile: v.string(),
   // v1 intents carry no account; they are reconciled through the account that carried them over
   account: v.nullish(v.string(), ''),
@@ -33,7 +38,24 @@ const intentDoc = v.object({
   expireAt: v.date(),
 });
 
+const storedIntent = v.pipe(
+  intentDoc,
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const { runId, run, ...rest } = dataset.value;
+    const id = runId ?? run;
+    if (id === undefined) {
+      addIssue({ message: 'neither runId nor (before it) run is a string', path: runIdPath(dataset.value) });
+      return NEVER;
+    }
+    return { ...rest, runId: id };
+  }),
+);
+
+function runIdPath(input: Record<string, unknown>): [v.ObjectPathItem] {
+  return [{ type: 'object', origin: 'value', input, key: 'runId', value: undefined }];
+}
+
 export function parseIntent(path: string, data: StoredRecord): OrderIntent {
-  const { run, profile, account, ...rest } = parseDoc(intentDoc, path, data);
-  return { ...rest, runId: run, profileId: profile, accountId: account };
+  const { profile, account, ...rest } = parseDoc(storedIntent, path, data);
+  return { ...rest, profileId: profile, accountId: account };
 }
