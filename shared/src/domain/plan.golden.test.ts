@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Big from 'big.js';
 import type { PortfolioState } from './guards';
 import type { Balance, BookTop, Depth, OrderType, SymbolRules } from './market';
@@ -267,24 +269,57 @@ function dump(x: unknown): unknown {
   return x === undefined ? 'undefined' : x;
 }
 
-function digests(): { ledger: string; full: string; tally: Record<string, number> } {
+/** Scenarios per bucket: a changed plan is found by its bucket's digest, within 100 scenarios. */
+const BUCKET = 100;
+
+interface Golden {
+  /** sha256 of every planToJson line and of every full dump, over all scenarios */
+  ledger: string;
+  full: string;
+  /** per BUCKET scenarios, `first-last sha256-prefix` of their full dumps */
+  buckets: string[];
+  tally: Record<string, number>;
+  /** the first scenario of each kind of plan, in full: what a change does shows here as a diff */
+  samples: Record<string, unknown>;
+}
+
+function golden(): Golden {
   const random = prng(20_260_310);
   const ledger = createHash('sha256');
   const full = createHash('sha256');
+  const buckets: string[] = [];
+  let bucket = createHash('sha256');
   const tally: Record<string, number> = {};
+  const samples: Record<string, unknown> = {};
   for (let i = 0; i < SCENARIOS; i += 1) {
     const s = scenario(random);
     const p: Plan = plan(s.snapshot, s.profile, s.state, s.now);
+    const line = JSON.stringify(dump(p));
     ledger.update(`${JSON.stringify(planToJson(p))}\n`);
-    full.update(`${JSON.stringify(dump(p))}\n`);
+    full.update(`${line}\n`);
+    bucket.update(`${line}\n`);
+    if ((i + 1) % BUCKET === 0) {
+      buckets.push(`${i + 1 - BUCKET}-${i} ${bucket.digest('hex').slice(0, 16)}`);
+      bucket = createHash('sha256');
+    }
     const key = `${s.profile.orderType}:${p.status === 'trade' ? `trade${p.orders.length}` : p.skip}`;
     tally[key] = (tally[key] ?? 0) + 1;
+    // one sample per kind of trade and order policy, and per kind of skip whatever the policy
+    const kind = p.status === 'trade' ? key : (p.skip ?? key);
+    if (!(kind in samples)) samples[kind] = { scenario: i, plan: dump(p) };
   }
-  return { ledger: ledger.digest('hex'), full: full.digest('hex'), tally };
+  return { ledger: ledger.digest('hex'), full: full.digest('hex'), buckets, tally, samples };
 }
 
+/**
+ * The recorded golden: plan.golden.fixture.json. `UPDATE_GOLDEN=1 npx jest shared/src/domain/plan.golden`
+ * rewrites it, for a change that is meant (commit it with the code and say why in the message).
+ */
+const fixture = join(__dirname, 'plan.golden.fixture.json');
+
 describe('plan() golden master', () => {
-  const result = digests();
+  const result = golden();
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(fixture, `${JSON.stringify(result, null, 2)}\n`);
 
   it('covers trades and every kind of skip under every order policy', () => {
     for (const policy of ['ioc', 'maker', 'market']) {
@@ -294,53 +329,30 @@ describe('plan() golden master', () => {
     expect(Object.keys(result.tally).length).toBeGreaterThan(25);
   });
 
-  it('plans byte for byte what it planned before the performance work', () => {
-    expect(result).toEqual({
+  // split so that a change shows first as a diff of whole plans, then as where and how often it happened
+  const recorded = (): Golden => JSON.parse(readFileSync(fixture, 'utf8')) as Golden;
+
+  it('plans each sample scenario field for field as the fixture recorded', () => {
+    expect(result.samples).toEqual(recorded().samples);
+  });
+
+  it('ends every scenario in the kind of plan the fixture counted', () => {
+    expect(result.tally).toEqual(recorded().tally);
+  });
+
+  it('plans every scenario byte for byte as the fixture recorded (by bucket of 100)', () => {
+    expect({ buckets: result.buckets, ledger: result.ledger, full: result.full }).toEqual({
+      buckets: recorded().buckets,
+      ledger: recorded().ledger,
+      full: recorded().full,
+    });
+  });
+
+  // the fixture is rewritable; these are not: they were recorded from the code before any optimisation
+  it('the digests are still those recorded before the performance work', () => {
+    expect({ ledger: result.ledger, full: result.full }).toEqual({
       ledger: 'f352a4174492b58f0fbff33ad1cdb3e8c8bd472d799eb8e7189c5d0a9051b3e1',
       full: '7d5bb2f2b35e172b570c91a957c289f4fff18e7e839c598aced948488a383362',
-      tally: {
-        'ioc:below_minimum': 55,
-        'ioc:cooldown': 233,
-        'ioc:cost_exceeds_benefit': 14,
-        'ioc:empty_portfolio': 337,
-        'ioc:guard:depth': 24,
-        'ioc:guard:priceBounds': 41,
-        'ioc:guard:priceMove': 49,
-        'ioc:guard:spread': 360,
-        'ioc:guard:tradingStatus': 28,
-        'ioc:guard:turnover': 31,
-        'ioc:not_due': 347,
-        'ioc:trade1': 104,
-        'ioc:trade2': 39,
-        'ioc:within_band': 385,
-        'maker:below_minimum': 45,
-        'maker:cooldown': 225,
-        'maker:cost_exceeds_benefit': 9,
-        'maker:empty_portfolio': 346,
-        'maker:guard:priceBounds': 36,
-        'maker:guard:priceMove': 58,
-        'maker:guard:spread': 347,
-        'maker:guard:tradingStatus': 9,
-        'maker:guard:turnover': 39,
-        'maker:not_due': 301,
-        'maker:trade1': 132,
-        'maker:trade2': 57,
-        'maker:within_band': 396,
-        'market:below_minimum': 39,
-        'market:cooldown': 217,
-        'market:cost_exceeds_benefit': 12,
-        'market:empty_portfolio': 324,
-        'market:guard:depth': 38,
-        'market:guard:priceBounds': 25,
-        'market:guard:priceMove': 52,
-        'market:guard:spread': 355,
-        'market:guard:tradingStatus': 26,
-        'market:guard:turnover': 33,
-        'market:not_due': 318,
-        'market:trade1': 110,
-        'market:trade2': 26,
-        'market:within_band': 378,
-      },
     });
   });
 });
