@@ -7,7 +7,7 @@ import type { Clock } from '../ports/clock';
 import { systemClock } from '../ports/clock';
 import { AuthError, type AuthErrorCode, statusOf } from './auth-error';
 import { type BearerToken, extractBearerToken, type HeaderBag, type TokenHeader } from './bearer-token';
-import { CertFetchError, type CertSource, createCertSource, type FetchLike } from './cert-source';
+import { CertFetchError, createCertSource, type FetchLike } from './cert-source';
 import { checkClaims, GCLOUD_CLIENT_ID, GOOGLE_ISSUERS, MAX_LIFETIME_S } from './claims';
 import { type DecodedJwt, decodeJwt } from './jwt';
 
@@ -47,7 +47,6 @@ export interface AuthenticatorDeps {
   clock?: Clock;
   /** replaces global fetch for the certs (tests use the real one against a loopback server) */
   fetch?: FetchLike;
-  certSource?: CertSource;
 }
 
 /**
@@ -107,8 +106,7 @@ export function createAuthenticator(auth: Config['auth'], deps: AuthenticatorDep
   // the library checks the audience with the signature; checkClaims then limits gcloud's to the listed people
   const audiences = gcloudUserEmails.size > 0 ? [audience, GCLOUD_CLIENT_ID] : audience;
 
-  const certs =
-    deps.certSource ?? createCertSource({ url: auth.certsUrl, clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const certs = createCertSource({ url: auth.certsUrl, clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   const client = new OAuth2Client();
 
   /** Signature (google-auth-library, certs from OIDC_CERTS_URL), then our own claim checks. */

@@ -57,8 +57,6 @@ export interface MexcClientOptions {
   maxRetryAfterMs?: number;
   /** stop this long after a 418 without Retry-After (default 120000, MEXC's shortest ban) */
   defaultBanMs?: number;
-  /** how long exchangeInfo, selfSymbols and defaultSymbols stay cached in this instance (default 600000) */
-  rulesTtlMs?: number;
   /** "order not found" answers retried before queryOrder returns null (default 3 retries, 300 ms apart) */
   notFoundRetries?: number;
   notFoundDelayMs?: number;
@@ -106,10 +104,13 @@ interface Cached<T> {
   at: number;
 }
 
+/** how long exchangeInfo, selfSymbols and defaultSymbols stay cached in one instance */
+const RULES_TTL_MS = 600_000;
+
 /**
  * MEXC Spot v3 client behind the Exchange port. Credentials and base URL come from `Config.mexc`;
  * nothing is sent at construction. Exchange rules and API-tradable symbols (this key's selfSymbols) are cached per
- * instance for `rulesTtlMs`; the server-time offset is read before the first signed call and
+ * instance for RULES_TTL_MS; the server-time offset is read before the first signed call and
  * again when MEXC answers 700003.
  */
 export function createMexcClient(mexc: Config['mexc'], options: MexcClientOptions = {}): MexcClient {
@@ -117,7 +118,6 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
   const now = () => clock.now().getTime();
   const sleep = options.sleep ?? realSleep;
   const logger = options.logger ?? silentLogger;
-  const rulesTtlMs = options.rulesTtlMs ?? 600_000;
   const notFoundRetries = options.notFoundRetries ?? 3;
   const notFoundDelayMs = options.notFoundDelayMs ?? 300;
   const tradesPageLimit = options.tradesPageLimit ?? 100;
@@ -146,7 +146,7 @@ export function createMexcClient(mexc: Config['mexc'], options: MexcClientOption
   let tradableCache: Cached<Set<string>> | null = null;
   let defaultCache: Cached<Set<string>> | null = null;
   const fresh = <T>(entry: Cached<T> | null | undefined): entry is Cached<T> =>
-    entry !== null && entry !== undefined && now() - entry.at < rulesTtlMs;
+    entry !== null && entry !== undefined && now() - entry.at < RULES_TTL_MS;
 
   async function queryOnce(ref: OrderRef): Promise<OrderState> {
     const data = await transport.send(queryOrderCall(ref));
