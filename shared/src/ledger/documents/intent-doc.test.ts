@@ -1,62 +1,66 @@
+import Big from 'big.js';
 import type { StoredRecord } from '../../ports/ledger';
+import { intentDocs } from '../intents';
 import { parseIntent } from './intent-doc';
 
-/** An intent document as the ledger stores it, with the run under `runId` (the name it writes now). */
-function stored(fields: StoredRecord = {}): StoredRecord {
-  const at = new Date('2026-03-10T12:00:00Z');
-  return {
-    runId: 'job-run-0001',
-    profile: 'default',
-    account: 'acct-1',
-    attempt: 1,
-    leg: 0,
-    clientOrderId: 'qrb0001',
-    symbol: 'QRLUSDT',
-    side: 'SELL',
-    type: 'LIMIT',
-    quantity: '10',
-    quoteQuantity: null,
-    price: '0.5',
-    status: 'submitted',
-    orderId: null,
-    exchangeStatus: null,
-    executedQuantity: '0',
-    executedQuote: '0',
-    countedQuote: '0',
-    fees: {},
-    error: null,
-    sendBy: at,
-    recvWindowMs: 5000,
-    settledBy: null,
-    createdAt: at,
-    updatedAt: at,
-    expireAt: at,
-    ...fields,
-  };
+const at = new Date('2026-03-10T12:00:00Z');
+
+/** An intent document as the ledger writes it now. */
+function written(): { path: string; data: StoredRecord } {
+  const [doc] = intentDocs(
+    { runId: 'job-run-0001', profileId: 'default', accountId: 'acct-1', attempt: 1 },
+    [
+      {
+        leg: 0,
+        order: {
+          symbol: 'QRLUSDT',
+          side: 'SELL',
+          type: 'LIMIT',
+          quantity: new Big(10),
+          price: new Big('0.5'),
+          clientOrderId: 'qrb0001',
+        },
+        sendBy: at,
+        recvWindowMs: 5000,
+      },
+    ],
+    at,
+    at,
+  );
+  if (!doc) throw new Error('intentDocs wrote no document');
+  return doc;
 }
 
-const path = 'runs/job-run-0001/orders/qrb0001';
-
-describe('parseIntent: the run an intent belongs to', () => {
-  it('reads runId, the name the run document and the code use', () => {
-    expect(parseIntent(path, stored())).toMatchObject({ runId: 'job-run-0001', profileId: 'default' });
+describe('intent documents: the run they belong to', () => {
+  it('are written with runId, the name the run document and the code use, and read back', () => {
+    const { path, data } = written();
+    expect(data).toMatchObject({ runId: 'job-run-0001' });
+    expect(data).not.toHaveProperty('run');
+    expect(parseIntent(path, data)).toMatchObject({
+      runId: 'job-run-0001',
+      profileId: 'default',
+      clientOrderId: 'qrb0001',
+    });
   });
 
-  it('reads `run` from intents written before the rename (v1 and v2 ledgers in use)', () => {
-    const { runId: _, ...older } = stored();
+  it('written before the rename (v1 and v2 ledgers in use) say `run`, which is still read', () => {
+    const { path, data } = written();
+    const { runId: _, ...older } = data;
     const intent = parseIntent(path, { ...older, run: 'job-run-0001' });
     expect(intent.runId).toBe('job-run-0001');
     expect(intent).not.toHaveProperty('run');
   });
 
-  it('prefers runId when a document has both', () => {
-    expect(parseIntent(path, stored({ run: 'older-name' })).runId).toBe('job-run-0001');
+  it('with both names, runId wins', () => {
+    const { path, data } = written();
+    expect(parseIntent(path, { ...data, run: 'older-name' }).runId).toBe('job-run-0001');
   });
 
-  it('refuses a document with neither, naming the field and the document', () => {
-    const { runId: _, ...neither } = stored();
+  it('with neither, are refused, naming the field and the document', () => {
+    const { path, data } = written();
+    const { runId: _, ...neither } = data;
     expect(() => parseIntent(path, neither)).toThrow(
-      expect.objectContaining({ code: 'ledger.bad_document', message: expect.stringContaining(`${path}`) }),
+      expect.objectContaining({ code: 'ledger.bad_document', message: expect.stringContaining(path) }),
     );
     expect(() => parseIntent(path, neither)).toThrow(/invalid field runId/);
   });
