@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
+import { utcText } from '../../shared/src/domain/time';
 import { keepLedger } from '../lib/kept-ledger';
 import { runRuns } from './cli';
 import { type SeededLedger, seedLedger } from './testing/seed-ledger';
@@ -147,7 +148,7 @@ describe('npm run runs (emulator, documents written by the product)', () => {
     expect(r.stdout).toMatch(/#0 BUY [\d.]+ QRLUSDT IMMEDIATE_OR_CANCEL @ [\d.]+ {2}\[rb-/);
     expect(r.stdout).toMatch(/at the end of its run: unknown, filled 0 for 0 USDT/);
     expect(r.stdout).toContain(
-      `settled later by ${seeded.ids.settler} at ${String(intent?.updatedAt.toDate().toISOString()).slice(0, 16).replace('T', ' ')} UTC: filled, executed ${intent?.executedQuantity} for ${intent?.executedQuote} USDT`,
+      `settled later by ${seeded.ids.settler} at ${intent ? utcText(intent.updatedAt.toDate()) : '?'} UTC: filled, executed ${intent?.executedQuantity} for ${intent?.executedQuote} USDT`,
     );
     expect(r.stdout).toMatch(/error {6}run\.unsettled_orders: .* \(retryable\)/);
     expect(r.stdout).toMatch(/cost {7}3 Firestore round trips/);

@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { compactUtc } from '../../../shared/src/domain/time';
 import { DAY_MS, RETENTION_DAYS, uniqueId, type World } from './setup';
 
 let seconds = 0;
@@ -26,10 +27,7 @@ export function describeSnapshots(world: () => World): void {
         accountId,
         data: { value: new Big('100.50'), weights: { QRL: '0.5', USDT: '0.5' } },
       });
-      const id = at
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\.\d{3}/, '');
+      const id = compactUtc(at);
       expect(id).toMatch(/^\d{8}T\d{6}Z$/);
       expect(first).toEqual({ id, outcome: 'recorded' });
       expect(await w.raw(`snapshots/${id}`)).toEqual({
