@@ -861,9 +861,8 @@ export function describeRuns(world: () => World): void {
       expect(run.finishedAt).toEqual(clock.now());
       expect(run.expireAt).toEqual(retained(clock.now()));
       const intent = (await w.raw(`runs/${runId}/orders/doc0`)) ?? {};
-      expect(intent).not.toHaveProperty('run');
       expect(intent).toMatchObject({
-        runId,
+        run: runId,
         profile: profileId,
         account: accountId,
         quantity: '0.0000001',

@@ -4,8 +4,9 @@ import { decimalString, nullableDate, nullableRecord, nullableString, parseDoc }
 
 /**
  * `runs/{runId}/orders/{clientOrderId}`: one order, written before it is sent, and its exchange state.
- * Its run is stored as `runId`, the name the run document and the code use; intents written before
- * that (v1 and v2 ledgers) say `run`, which is still read when `runId` is absent.
+ * Its run is read as `runId`, the name the run document and the code use, or else as `run`, the
+ * name every intent written so far (v1 and v2 ledgers) carries. The writer (../intents.ts) still
+ * writes `run` until every raw reader reads `runId` too (scripts/chaos/ledger-view.ts does not yet).
  */
 const intentDoc = v.object({
   runId: v.optional(v.string()),
