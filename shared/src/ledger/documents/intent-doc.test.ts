@@ -5,8 +5,8 @@ import { parseIntent } from './intent-doc';
 
 const at = new Date('2026-03-10T12:00:00Z');
 
-/** An intent document as the ledger writes it, with the run id under `name` only. */
-function stored(name: 'run' | 'runId' | null): { path: string; data: StoredRecord } {
+/** An intent document exactly as the ledger writes it. */
+function written(): { path: string; data: StoredRecord } {
   const [doc] = intentDocs(
     { runId: 'job-run-0001', profileId: 'default', accountId: 'acct-1', attempt: 1 },
     [
@@ -28,31 +28,21 @@ function stored(name: 'run' | 'runId' | null): { path: string; data: StoredRecor
     at,
   );
   if (!doc) throw new Error('intentDocs wrote no document');
+  return doc;
+}
+
+/** The written document with the run id under `name` only. */
+function stored(name: 'run' | 'runId' | null): { path: string; data: StoredRecord } {
+  const doc = written();
   const { run: _run, runId: _runId, ...rest } = doc.data;
   return { path: doc.path, data: name === null ? rest : { ...rest, [name]: 'job-run-0001' } };
 }
 
 describe('intent documents: the run they belong to', () => {
   it('the writer stores the run id under one of the two names the reader knows', () => {
-    const [doc] = intentDocs(
-      { runId: 'job-run-0001', profileId: 'default', accountId: 'acct-1', attempt: 1 },
-      [
-        {
-          leg: 0,
-          order: {
-            symbol: 'QRLUSDT',
-            side: 'BUY',
-            type: 'MARKET',
-            quoteQuantity: new Big(5),
-            clientOrderId: 'qrb0001',
-          },
-        },
-      ],
-      at,
-      at,
-    );
-    expect(doc?.data.run ?? doc?.data.runId).toBe('job-run-0001');
-    expect(parseIntent(doc?.path ?? '', doc?.data ?? {}).runId).toBe('job-run-0001');
+    const doc = written();
+    expect(doc.data.run ?? doc.data.runId).toBe('job-run-0001');
+    expect(parseIntent(doc.path, doc.data).runId).toBe('job-run-0001');
   });
 
   it('reads runId, the name the run document and the code use', () => {
