@@ -1,5 +1,7 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { buildInfo } from '../observability/build-info';
+import { methodNotAllowed } from './request-error';
+import { sendError } from './respond';
 
 export interface HealthOptions {
   now?: () => number;
@@ -18,7 +20,8 @@ export function healthHttp(options: HealthOptions = {}): HttpFunction {
   let deep: Promise<HttpFunction> | undefined;
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.set('Allow', 'GET, HEAD').status(405).json({ error: 'method_not_allowed', message: 'use GET' });
+      // nothing ran and no credential was read: the refusal is not worth a log line
+      sendError(res, methodNotAllowed(['GET', 'HEAD']));
       return;
     }
     const wantsDeep = req.query.deep === '1' || req.query.deep === 'true';
