@@ -11,8 +11,10 @@ import { freePort } from './free-port';
 const root = resolve(__dirname, '..', '..');
 const FF_MAIN = join(root, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
 
-/** SIGTERM, then SIGKILL after this long; then this long again before stop() gives up. */
+/** SIGTERM, then SIGKILL after this long */
 const STOP_GRACE_MS = 3_000;
+/** how long a SIGKILLed process may take to be reported gone before stop() gives up (a loaded machine) */
+const KILL_WAIT_MS = 10_000;
 
 export interface ServeOptions {
   /** the bundle folder (default `<distDir>/<name>`) */
@@ -46,7 +48,7 @@ export interface ServedFunction {
   /**
    * Signals the whole process group (nothing the function forked survives): SIGTERM, SIGKILL after
    * `graceMs` (default 3 s; 0 kills at once, as a crash would). Rejects if the process is still
-   * there 3 s after SIGKILL, so a caller never waits for ever.
+   * there 10 s after SIGKILL, so a caller never waits for ever.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
 }
@@ -94,8 +96,8 @@ export async function serveFunction(name: string, options: ServeOptions = {}): P
       }
       if (exited()) return;
       killGroup(child, 'SIGKILL');
-      if ((await Promise.race([gone, late(STOP_GRACE_MS)])) === 'late' && !exited())
-        throw new Error(`${name} (pid ${child.pid}) did not exit ${STOP_GRACE_MS} ms after SIGKILL`);
+      if ((await Promise.race([gone, late(KILL_WAIT_MS)])) === 'late' && !exited())
+        throw new Error(`${name} (pid ${child.pid}) did not exit ${KILL_WAIT_MS} ms after SIGKILL`);
     } finally {
       for (const timer of timers) clearTimeout(timer);
       // whatever the function forked and left in its group goes too

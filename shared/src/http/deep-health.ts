@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import { createLogger, type Logger } from '../observability/logger';
 import { createDeps, type FunctionDeps } from './deps';
 import { handle } from './handle';
+import { httpStatus } from './status';
 
 /**
  * `GET /?deep=1` (authenticated like the other functions): exchange time and clock skew, what the key
@@ -51,7 +52,9 @@ export function deepHealthFromEnv(env: Record<string, string | undefined>): Http
     logger.error('health.config_invalid', { errorClass: error instanceof Error ? error.name : typeof error, error });
     const code = error instanceof AppError ? error.code : 'config.invalid';
     return (_req, res) => {
-      res.status(503).json({ status: 'down', checks: [{ name: 'config', ok: false, detail: code }] });
+      res
+        .status(httpStatus({ health: 'down' }))
+        .json({ status: 'down', checks: [{ name: 'config', ok: false, detail: code }] });
     };
   }
 }

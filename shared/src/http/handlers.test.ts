@@ -5,7 +5,7 @@ import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator
 import { forgeAlgNone, type LocalOidc, startLocalOidc } from '../../../scripts/lib/local-oidc';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../observability/logger';
-import { deepHealthHttp } from './deep-health';
+import { deepHealthFromEnv, deepHealthHttp } from './deep-health';
 import { createDeps } from './deps';
 import { rebalanceHttp, snapshotHttp } from './functions';
 import { healthHttp } from './health';
@@ -24,7 +24,7 @@ const INTRUDER = 'intruder@demo-qrl-http.iam.gserviceaccount.com';
 const JOB = 'projects/demo-qrl-http/locations/local/jobs/qrl-rebalance';
 const audience = (fn: string) => `https://${fn}-http-test.a.run.app`;
 
-type Target = 'rebalance' | 'snapshot' | 'health' | 'rebalance-without-certs';
+type Target = 'rebalance' | 'snapshot' | 'health' | 'rebalance-without-certs' | 'health-misconfigured';
 type Token = 'valid' | 'none' | 'alg-none' | 'other-audience' | 'intruder';
 
 interface Row {
@@ -98,6 +98,8 @@ beforeAll(async () => {
   // the issuer answers 404 for this path: nobody can be checked
   const blind = depsFor('rebalance', { OIDC_CERTS_URL: oidc.certsUrl.replace('/oauth2/v1/certs', '/gone') });
   await serve('rebalance-without-certs', rebalanceHttp(blind.deps, blind.logger));
+  // a deployed health whose variables the deep check cannot start with (it logs that once, to stdout)
+  await serve('health-misconfigured', healthHttp({ deep: async () => deepHealthFromEnv({ LIVE_TRADING: 'maybe' }) }));
 });
 
 afterAll(async () => {
@@ -266,6 +268,15 @@ const rows: Row[] = [
     status: 503,
     expect: { status: 'degraded' },
   },
+  {
+    name: 'deep, with a configuration the checks cannot start with',
+    to: 'health-misconfigured',
+    method: 'GET',
+    path: '/?deep=1',
+    token: 'none',
+    status: 503,
+    expect: { status: 'down', checks: [{ name: 'config', ok: false, detail: 'config.invalid' }] },
+  },
 ];
 
 describe.each(['rebalance', 'snapshot', 'health'] as const)('%s in process', (fn) => {
@@ -295,8 +306,8 @@ describe.each(['rebalance', 'snapshot', 'health'] as const)('%s in process', (fn
       if (row.expect) expect(answer).toMatchObject(row.expect);
       if (status === 405) expect(response.headers.get('allow')).toMatch(/POST|GET/);
       const finished = lines.filter((l) => l.message === 'invocation.finished');
-      // the shallow health probe is not an invocation of the skeleton: it logs nothing
-      if (row.to === 'health' && !row.path) expect(finished).toEqual([]);
+      // the shallow probe and a deep check that could not be built are not invocations: no finished line
+      if ((row.to === 'health' && !row.path) || row.to === 'health-misconfigured') expect(finished).toEqual([]);
       else expect(finished.map((l) => [l.function, l.status])).toEqual([[fn, status]]);
     },
   );
