@@ -108,8 +108,8 @@ export async function serveFunction(name: string, options: ServeOptions = {}): P
   const timeoutMs = options.timeoutMs ?? 20_000;
   while (!(await portOpen(port))) {
     if (exited()) {
-      process.removeListener('exit', killOnExit);
-      await Promise.race([drained, new Promise((r) => setTimeout(r, 1_000))]);
+      await Promise.race([drained, new Promise((r) => setTimeout(r, 1_000).unref())]);
+      await stop({ graceMs: 0 });
       throw new Error(`functions-framework did not serve ${name} (it exited):\n${output}`);
     }
     if (performance.now() - spawnedAt > timeoutMs) {
