@@ -5,10 +5,11 @@ import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator
 import { forgeAlgNone, type LocalOidc, startLocalOidc } from '../../../scripts/lib/local-oidc';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../observability/logger';
+import { installBadJsonAnswer } from './bad-json';
 import { deepHealthFromEnv, deepHealthHttp } from './deep-health';
 import { createDeps } from './deps';
 import { rebalanceHttp, snapshotHttp } from './functions';
-import { healthHttp } from './health';
+import { healthBadJsonAnswer, healthHttp } from './health';
 
 /**
  * The three handlers in process, each registered with functions-framework and driven through its
@@ -86,6 +87,8 @@ function depsFor(fn: string, env: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
+  // as functions/health does; jest loads functions-framework through its own registry, so hand over that Express
+  expect(installBadJsonAnswer(healthBadJsonAnswer, { express: require('express') })).toBe(true);
   // QRL worth about 500 USDT against 200 USDT: outside the default band, so a live run trades
   sim = await startSimulator({ config: { balances: { QRL: '1000', USDT: '200' } } });
   oidc = await startLocalOidc();
@@ -251,6 +254,15 @@ const rows: Row[] = [
   // health
   { name: 'shallow GET', to: 'health', method: 'GET', token: 'none', status: 200, expect: { status: 'ok' } },
   { name: 'POST', to: 'health', method: 'POST', token: 'none', status: 405, code: 'request.method_not_allowed' },
+  {
+    name: 'a body sent as JSON that is not (refused before the handler)',
+    to: 'health',
+    body: '{"deep":',
+    token: 'none',
+    status: 400,
+    code: 'request.bad_json',
+    expect: { todo: expect.stringContaining('send GET without a body') },
+  },
   {
     name: 'deep without a token',
     to: 'health',

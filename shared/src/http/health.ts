@@ -1,6 +1,7 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { buildInfo } from '../observability/build-info';
-import { methodNotAllowed } from './request-error';
+import type { BadJsonAnswer } from './bad-json';
+import { methodNotAllowed, RequestError } from './request-error';
 import { sendError } from './respond';
 
 export interface HealthOptions {
@@ -42,3 +43,18 @@ export function healthHttp(options: HealthOptions = {}): HttpFunction {
     });
   };
 }
+
+/**
+ * health reads no body; one that claims JSON and is not gets the refusal every function gives
+ * (installBadJsonAnswer(healthBadJsonAnswer) in the composition root, before ff.http).
+ */
+export const healthBadJsonAnswer: BadJsonAnswer = (_req, res) => {
+  sendError(
+    res,
+    new RequestError({
+      code: 'request.bad_json',
+      what: 'the body is not valid JSON',
+      todo: 'send GET without a body (?deep=1 for the deep checks)',
+    }),
+  );
+};
