@@ -46,9 +46,10 @@ export interface ServedFunction {
   /** true once the process is gone (exited, or killed by a signal) */
   exited(): boolean;
   /**
-   * Signals the whole process group (nothing the function forked survives): SIGTERM, SIGKILL after
-   * `graceMs` (default 3 s; 0 kills at once, as a crash would). Rejects if the process is still
-   * there 10 s after SIGKILL, so a caller never waits for ever.
+   * Signals the whole process group: SIGTERM, SIGKILL after `graceMs` (default 3 s; 0 kills at once,
+   * as a crash would); a process already gone is left alone. Rejects if it is still there 10 s after
+   * SIGKILL, so a caller never waits for ever. However the function ends, what it forked is killed
+   * with it.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
 }
@@ -79,10 +80,19 @@ export async function serveFunction(name: string, options: ServeOptions = {}): P
   child.stderr?.on('data', collect);
   // a child killed by a signal has exitCode null and signalCode set: either means it is gone
   const exited = () => child.exitCode !== null || child.signalCode !== null;
-  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  const gone = new Promise<void>((r) =>
+    child.once('exit', () => {
+      // what the function forked goes with it. Now, not later: while the group has members its id
+      // cannot be reused, but once it is empty the number may go to another process group
+      killGroup(child, 'SIGKILL');
+      r();
+    }),
+  );
   // 'exit' can come before the last output: 'close' is when stdout and stderr are drained
   const drained = new Promise<void>((r) => child.once('close', () => r()));
-  const killOnExit = () => killGroup(child, 'SIGKILL');
+  const killOnExit = () => {
+    if (!exited()) killGroup(child, 'SIGKILL');
+  };
   process.once('exit', killOnExit);
 
   const stop = async ({ graceMs = STOP_GRACE_MS }: { graceMs?: number } = {}) => {
@@ -100,8 +110,6 @@ export async function serveFunction(name: string, options: ServeOptions = {}): P
         throw new Error(`${name} (pid ${child.pid}) did not exit ${KILL_WAIT_MS} ms after SIGKILL`);
     } finally {
       for (const timer of timers) clearTimeout(timer);
-      // whatever the function forked and left in its group goes too
-      killGroup(child, 'SIGKILL');
     }
   };
 
