@@ -5,16 +5,11 @@
  * group on a free loopback port. Calls carry RS256 tokens signed by the local issuer, exactly as
  * Cloud Scheduler's would be, so the functions run in AUTH_MODE=verify as in the cloud.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { connect } from 'node:net';
-import { join, resolve } from 'node:path';
 import { type RunningSimulator, type SimulatorConfig, startSimulator } from '@qrl-rebalancer/simulator';
 import { emulatorAvailable, type RunningEmulator, startFirestoreEmulator } from './firestore-emulator';
-import { freePort } from './free-port';
 import { type KeptLedger, keepLedger } from './kept-ledger';
 import { type LocalOidc, type SigningKey, startLocalOidc } from './local-oidc';
-
-const root = resolve(__dirname, '..', '..');
+import { type ServedFunction, type ServeOptions, serveFunction } from './serve-function';
 
 export const LOCAL_CALLER = 'scheduler@qrl-local.iam.gserviceaccount.com';
 export const LOCAL_JOB = 'projects/qrl-local/locations/local/jobs/qrl-rebalance';
@@ -24,13 +19,8 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 /** QRL worth about 500 USDT against 200 USDT: 71/29, outside the default 5-point band, so a run trades. */
 export const DEMO_BALANCES = { QRL: '1000', USDT: '200' } as const;
 
-export interface FunctionProcess {
-  readonly name: string;
-  readonly url: string;
-  readonly process: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
+/** A function the stack serves (the name scripts/chaos/campaign.ts imports). */
+export type FunctionProcess = ServedFunction;
 
 export interface LocalStackOptions {
   /** `auto` (default): the emulator when gcloud and Java are here, else memory with a warning */
@@ -132,17 +122,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const functions: Record<string, FunctionProcess> = {};
     await Promise.all(
       (options.functions ?? FUNCTION_NAMES).map(async (name) => {
-        const port = await freePort();
-        const url = `http://127.0.0.1:${port}`;
-        const fn = await startFunction(
-          name,
-          port,
-          { OIDC_AUDIENCE: url, ...env },
-          {
-            ...(options.distDir ? { distDir: options.distDir } : {}),
-            ...(options.onFunctionOutput ? { onOutput: options.onFunctionOutput } : {}),
-          },
-        );
+        const fn = await serveFunction(name, {
+          env: (url) => ({ OIDC_AUDIENCE: url, ...env }),
+          ...(options.distDir ? { distDir: options.distDir } : {}),
+          ...(options.onFunctionOutput ? { onOutput: options.onFunctionOutput } : {}),
+        });
         stoppers.push(() => fn.stop());
         functions[name] = fn;
       }),
@@ -175,87 +159,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 /**
- * functions-framework on dist/<name>, in its own process group (stop() signals the group, so
- * nothing it forks survives). Ready when the port accepts connections: the framework listens
- * only after the function module loaded, and a module that throws (a ConfigError) exits instead.
+ * serveFunction with the arguments scripts/chaos/campaign.ts and two e2e tests still pass; new code
+ * calls serveFunction(name, { port, env: () => env, distDir, onOutput }) itself.
  */
-export async function startFunction(
+export function startFunction(
   name: string,
   port: number,
   env: Record<string, string>,
-  options: { distDir?: string; onOutput?: (name: string, chunk: string) => void } = {},
+  options: Pick<ServeOptions, 'distDir' | 'onOutput'> = {},
 ): Promise<FunctionProcess> {
-  const { onOutput } = options;
-  const bin = join(root, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js');
-  const child = spawn(
-    process.execPath,
-    [bin, '--source', join(options.distDir ?? join(root, 'dist'), name), '--target', name, '--port', String(port)],
-    {
-      env: { ...process.env, METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'production', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    const text = chunk.toString();
-    output += text;
-    onOutput?.(name, text);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  let exited = false;
-  const gone = new Promise<void>((r) => child.once('exit', () => r()));
-  child.once('exit', () => {
-    exited = true;
-  });
-  const killOnExit = () => killGroup(child, 'SIGKILL');
-  process.once('exit', killOnExit);
-
-  const deadline = Date.now() + 20_000;
-  while (!(await portOpen(port))) {
-    if (exited || Date.now() > deadline) {
-      killGroup(child, 'SIGKILL');
-      process.removeListener('exit', killOnExit);
-      throw new Error(`functions-framework did not serve ${name}${exited ? ' (it exited)' : ''}:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-
-  return {
-    name,
-    url: `http://127.0.0.1:${port}`,
-    process: child,
-    output: () => output,
-    async stop() {
-      process.removeListener('exit', killOnExit);
-      if (exited) return;
-      killGroup(child, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3_000);
-      await gone;
-      clearTimeout(timer);
-    },
-  };
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // ESRCH: already gone
-  }
+  return serveFunction(name, { ...options, port, env: () => env });
 }
 
 // --- calling the stack ---------------------------------------------------------------------------

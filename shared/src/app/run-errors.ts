@@ -1,14 +1,18 @@
 import { AppError } from '../errors/app-error';
 
-/** The request named a profile STRATEGY_PROFILES does not define; thrown before the claim. */
+/**
+ * The request named a profile STRATEGY_PROFILES does not define; thrown before anything is claimed
+ * or read, by the HTTP layer (before the execution id) and by the use cases alike: one failure, one code.
+ * The id reaching here passed the body schema (1 to 64 of [A-Za-z0-9_-]), so it is safe to repeat.
+ */
 export class UnknownProfileError extends AppError {
   constructor(profileId: string, known: readonly string[]) {
     super({
-      code: 'run.unknown_profile',
-      what: `profile "${profileId}" is not defined (known: ${known.join(', ') || 'none'})`,
+      code: 'request.unknown_profile',
+      what: `profile "${profileId}" is not in STRATEGY_PROFILES (known: ${known.join(', ') || 'none'})`,
       notDone: 'no run was claimed, nothing was read from the exchange and no order was sent',
-      todo: 'call with one of the known profiles or add it to STRATEGY_PROFILES',
-      metadata: { profileId },
+      todo: 'send one of the known profile ids (or leave profile out for "default"), or add it to STRATEGY_PROFILES',
+      metadata: { field: 'profile', profileId },
     });
   }
 }

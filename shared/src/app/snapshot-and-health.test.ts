@@ -65,7 +65,9 @@ describe('takeSnapshot', () => {
   });
 
   it('refuses an unknown profile', async () => {
-    await expect(takeSnapshot({ profileId: 'nope' }, setup())).rejects.toMatchObject({ code: 'run.unknown_profile' });
+    await expect(takeSnapshot({ profileId: 'nope' }, setup())).rejects.toMatchObject({
+      code: 'request.unknown_profile',
+    });
   });
 });
 

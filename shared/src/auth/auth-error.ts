@@ -32,6 +32,8 @@ const table = {
 } as const satisfies Record<string, readonly [401 | 403 | 503, string]>;
 
 export type AuthErrorCode = keyof typeof table;
+/** every code, for the HTTP layer's status table (http/status.ts) */
+export const AUTH_ERROR_CODES = Object.keys(table) as readonly AuthErrorCode[];
 export type AuthStatus = 401 | 403 | 503;
 
 const todo: Record<AuthStatus, string> = {

@@ -4,8 +4,7 @@ import { loadConfig } from '../config/config';
 import { AppError } from '../errors';
 import { createLogger, type Logger } from '../observability/logger';
 import { createDeps, type FunctionDeps } from './deps';
-import { requestLogger } from './request-context';
-import { logError, sendError } from './respond';
+import { handle } from './handle';
 import { httpStatus } from './status';
 
 /**
@@ -15,37 +14,30 @@ import { httpStatus } from './status';
  * check on this URL pages someone when the scheduler, the exchange or Firestore stops working.
  */
 export function deepHealthHttp(deps: FunctionDeps, logger: Logger): HttpFunction {
-  return async (req, res) => {
-    const startedAt = Date.now();
-    const log = requestLogger(logger, 'health', req, deps.config.firestore.projectId);
-    let status = 500;
-    let report: HealthReport | undefined;
-    try {
+  return handle<HealthReport>({
+    fn: 'health',
+    logger,
+    projectId: deps.config.firestore.projectId,
+    // the shallow handler checked the method before it handed over
+    async run(req) {
       const auth = await deps.authenticator().authenticate(req.headers);
       if (!auth.ok) throw auth.error;
       const profile = typeof req.query.profile === 'string' ? req.query.profile.slice(0, 64) : undefined;
       const { exchange, ledger } = deps.adapters();
-      report = await checkHealth(profile ? { profileId: profile } : {}, {
+      return checkHealth(profile ? { profileId: profile } : {}, {
         exchange,
         ledger,
         clock: deps.clock,
         profiles: deps.profiles,
         accountId: deps.config.accountId,
       });
-      status = httpStatus({ health: report.status });
-      res.status(status).json(report);
-    } catch (error) {
-      status = sendError(res, error);
-      logError(log, error, status);
-    } finally {
-      log[status >= 500 ? 'warn' : 'info']('health.deep', {
-        status,
-        durationMs: Date.now() - startedAt,
-        health: report?.status ?? null,
-        failed: report ? report.checks.filter((c) => !c.ok).map((c) => c.name) : [],
-      });
-    }
-  };
+    },
+    outcome: (report) => ({ health: report.status }),
+    label: (report) => report.status,
+    details: (report) => ({ failed: report ? report.checks.filter((c) => !c.ok).map((c) => c.name) : [] }),
+    // a check that is not ok is what this endpoint reports, not a failure of the function
+    failureSeverity: 'warn',
+  });
 }
 
 /**
@@ -63,7 +55,9 @@ export function deepHealthFromEnv(env: Record<string, string | undefined>): Http
     logger.error('health.config_invalid', { errorClass: error instanceof Error ? error.name : typeof error, error });
     const code = error instanceof AppError ? error.code : 'config.invalid';
     return (_req, res) => {
-      res.status(503).json({ status: 'down', checks: [{ name: 'config', ok: false, detail: code }] });
+      res
+        .status(httpStatus({ health: 'down' }))
+        .json({ status: 'down', checks: [{ name: 'config', ok: false, detail: code }] });
     };
   }
 }

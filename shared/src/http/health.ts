@@ -1,5 +1,8 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { buildInfo } from '../observability/build-info';
+import type { BadJsonAnswer } from './bad-json';
+import { methodNotAllowed, RequestError } from './request-error';
+import { sendError } from './respond';
 
 export interface HealthOptions {
   now?: () => number;
@@ -18,7 +21,8 @@ export function healthHttp(options: HealthOptions = {}): HttpFunction {
   let deep: Promise<HttpFunction> | undefined;
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.set('Allow', 'GET, HEAD').status(405).json({ error: 'method_not_allowed', message: 'use GET' });
+      // nothing ran and no credential was read: the refusal is not worth a log line
+      sendError(res, methodNotAllowed(['GET', 'HEAD']));
       return;
     }
     const wantsDeep = req.query.deep === '1' || req.query.deep === 'true';
@@ -39,3 +43,18 @@ export function healthHttp(options: HealthOptions = {}): HttpFunction {
     });
   };
 }
+
+/**
+ * health reads no body; one that claims JSON and is not gets the refusal every function gives
+ * (installBadJsonAnswer(healthBadJsonAnswer) in the composition root, before ff.http).
+ */
+export const healthBadJsonAnswer: BadJsonAnswer = (_req, res) => {
+  sendError(
+    res,
+    new RequestError({
+      code: 'request.bad_json',
+      what: 'the body is not valid JSON',
+      todo: 'send GET without a body (?deep=1 for the deep checks)',
+    }),
+  );
+};

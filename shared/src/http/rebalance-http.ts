@@ -1,5 +1,6 @@
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import type { RebalanceInput, RebalanceOnce, RebalanceReport } from '../app/contract';
+import { UnknownProfileError } from '../app/run-errors';
 import { deriveExecutionId } from '../auth/execution-id';
 import { isStale } from '../auth/replay-window';
 import { parseSchedulerHeaders, SchedulerHeaderError } from '../auth/scheduler-headers';
@@ -7,11 +8,9 @@ import { DEFAULT_PROFILE_ID } from '../domain/profile';
 import { compactUtc } from '../domain/time';
 import type { Logger } from '../observability/logger';
 import type { FunctionDeps } from './deps';
+import { handle } from './handle';
 import { parseRunRequest } from './request-body';
-import { requestLogger } from './request-context';
-import { methodNotAllowed, RequestError, unknownProfile } from './request-error';
-import { logError, sendError } from './respond';
-import { httpStatus } from './status';
+import { RequestError } from './request-error';
 
 /**
  * POST /rebalance (DESIGN §4.1–4.3): method, authentication, body, Scheduler headers, execution id
@@ -19,15 +18,12 @@ import { httpStatus } from './status';
  * The execution id is in every answer and every log line after it is known.
  */
 export function rebalanceHandler(deps: FunctionDeps, logger: Logger, rebalanceOnce: RebalanceOnce): HttpFunction {
-  return async (req, res) => {
-    const startedAt = Date.now();
-    let log = requestLogger(logger, 'rebalance', req, deps.config.firestore.projectId);
-    log.info('invocation.started', { method: req.method });
-    let status = 500;
-    let report: RebalanceReport | undefined;
-    let executionId: string | undefined;
-    try {
-      if (req.method !== 'POST') throw methodNotAllowed(['POST']);
+  return handle<RebalanceReport>({
+    fn: 'rebalance',
+    logger,
+    projectId: deps.config.firestore.projectId,
+    methods: ['POST'],
+    async run(req, invocation) {
       const auth = await deps.authenticator().authenticate(req.headers);
       if (!auth.ok) throw auth.error;
       const body = parseRunRequest(req.body);
@@ -35,13 +31,13 @@ export function rebalanceHandler(deps: FunctionDeps, logger: Logger, rebalanceOn
       const scheduler = parseSchedulerHeaders(req.headers);
       if (scheduler instanceof SchedulerHeaderError) throw scheduler;
       const profileId = body.profile ?? DEFAULT_PROFILE_ID;
-      if (!deps.profiles[profileId]) throw unknownProfile(profileId, Object.keys(deps.profiles));
+      // before the execution id and the replay window: a stale call must not answer "skipped" for a profile that does not exist
+      if (!deps.profiles[profileId]) throw new UnknownProfileError(profileId, Object.keys(deps.profiles));
 
       const derived = deriveExecutionId({ explicit: body.executionId, scheduler, claims: auth.caller });
-      executionId = derived.executionId;
-      log = log.child({ executionId });
+      invocation.bind(derived.executionId);
       const input: RebalanceInput = {
-        executionId,
+        executionId: derived.executionId,
         profileId,
         dryRun: body.dryRun ?? false,
         trigger: {
@@ -50,30 +46,25 @@ export function rebalanceHandler(deps: FunctionDeps, logger: Logger, rebalanceOn
           ...(scheduler ? { jobName: scheduler.jobName, scheduleTime: scheduler.scheduleTime } : {}),
         },
       };
-      log.info('request.accepted', { profile: profileId, idSource: derived.source, caller: auth.caller.email });
+      invocation.log.info('request.accepted', {
+        profile: profileId,
+        idSource: derived.source,
+        caller: auth.caller.email,
+      });
 
       const now = deps.clock.now();
-      if (scheduler && isStale(scheduler.scheduleTime, now, deps.config.replayWindowS)) {
-        report = staleReport(input, scheduler.scheduleTime, now, deps.config.replayWindowS, deps.config.liveTrading);
-      } else {
-        report = await rebalanceOnce(input, deps.rebalanceDeps(log, deps.newOwner()));
-      }
-      status = httpStatus({ report });
-      res.status(status).json(report);
-    } catch (error) {
-      status = sendError(res, error, executionId);
-      logError(log, error, status);
-    } finally {
-      log[status >= 500 ? 'error' : 'info']('invocation.finished', {
-        status,
-        durationMs: Date.now() - startedAt,
-        outcome: report ? report.status : status >= 500 ? 'error' : 'refused',
-        reason: report?.reason ?? null,
-        duplicate: report?.duplicate ?? false,
-        ordersPlaced: report && !report.duplicate ? report.orders.filter((o) => o.orderId !== null).length : 0,
-      });
-    }
-  };
+      if (scheduler && isStale(scheduler.scheduleTime, now, deps.config.replayWindowS))
+        return staleReport(input, scheduler.scheduleTime, now, deps.config.replayWindowS, deps.config.liveTrading);
+      return rebalanceOnce(input, deps.rebalanceDeps(invocation.log, deps.newOwner()));
+    },
+    outcome: (report) => ({ report }),
+    label: (report) => report.status,
+    details: (report) => ({
+      reason: report?.reason ?? null,
+      duplicate: report?.duplicate ?? false,
+      ordersPlaced: report && !report.duplicate ? report.orders.filter((o) => o.orderId !== null).length : 0,
+    }),
+  });
 }
 
 function staleReport(

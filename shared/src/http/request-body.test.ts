@@ -1,5 +1,6 @@
 import { parseRunRequest } from './request-body';
 import { RequestError } from './request-error';
+import { httpStatus } from './status';
 
 describe('parseRunRequest', () => {
   const accepted: [string, unknown, object][] = [
@@ -46,7 +47,7 @@ describe('parseRunRequest', () => {
     const result = parseRunRequest(body);
     expect(result).toBeInstanceOf(RequestError);
     const error = result as RequestError;
-    expect(error.status).toBe(400);
+    expect(httpStatus({ error })).toBe(400);
     expect(error.code).toBe(code);
     expect(error.metadata.field).toBe(field);
     expect(error.what).toMatch(what);

@@ -28,7 +28,6 @@ const bodySchema = v.strictObject({
 function badBody(code: string, what: string, field: string | null, allowed: readonly string[]): RequestError {
   return new RequestError({
     code,
-    status: 400,
     what,
     todo: `send a JSON object with any of ${allowed.join(', ')} (or no body at all)`,
     metadata: { field },

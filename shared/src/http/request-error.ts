@@ -1,18 +1,13 @@
 import { AppError } from '../errors';
 
-export type RequestErrorStatus = 400 | 404 | 405 | 413 | 415;
-
 /**
  * A request this function will not act on as sent: wrong method, a body that is not the JSON object
- * it expects, an unknown profile. The caller must change the request; retrying it unchanged cannot
- * help, so it is a 4xx. `what` names the field or header; it never repeats the body back.
+ * it expects. The caller must change the request; retrying it unchanged cannot help, so its code is
+ * a 4xx in the status table (status.ts). `what` names the field or header; it never repeats the body back.
  */
 export class RequestError extends AppError {
-  readonly status: RequestErrorStatus;
-
   constructor(details: {
     code: string;
-    status: RequestErrorStatus;
     what: string;
     todo: string;
     metadata?: Record<string, string | number | boolean | null>;
@@ -25,27 +20,15 @@ export class RequestError extends AppError {
       retryable: false,
       ...(details.metadata ? { metadata: details.metadata } : {}),
     });
-    this.status = details.status;
   }
 }
 
 export function methodNotAllowed(allowed: readonly string[]): RequestError {
   return new RequestError({
     code: 'request.method_not_allowed',
-    status: 405,
     what: `this function answers ${allowed.join(' or ')} only`,
     todo: `send the request with ${allowed[0]}`,
     metadata: { allow: allowed.join(', ') },
-  });
-}
-
-export function unknownProfile(profile: string, known: readonly string[]): RequestError {
-  return new RequestError({
-    code: 'request.unknown_profile',
-    status: 400,
-    what: `profile "${clip(profile)}" is not in STRATEGY_PROFILES (known: ${known.join(', ')})`,
-    todo: 'send one of the known profile ids, or leave profile out for "default"',
-    metadata: { field: 'profile' },
   });
 }
 

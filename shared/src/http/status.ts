@@ -1,9 +1,6 @@
 import type { RebalanceReport } from '../app/contract';
-import { AuthError } from '../auth/auth-error';
-import { InvalidExecutionIdError } from '../auth/execution-id';
-import { SchedulerHeaderError } from '../auth/scheduler-headers';
+import { AUTH_ERROR_CODES, statusOf } from '../auth/auth-error';
 import { AppError } from '../errors';
-import { RequestError } from './request-error';
 
 /** What a handler ended with: a report (any status, skips included) or something thrown. */
 export type Outcome =
@@ -14,10 +11,24 @@ export type Outcome =
   | { health: 'ok' | 'degraded' | 'down' }
   | { error: unknown };
 
-/** Input mistakes the use cases detect themselves (they throw before claiming anything). */
-const INPUT_ERROR_CODES = new Set(['run.unknown_profile']);
-/** The request conflicts with what the ledger holds (an execution id of another profile's run). */
-const CONFLICT_ERROR_CODES = new Set(['run.profile_mismatch']);
+/**
+ * Every refusal by its code: the caller has to change the request (4xx), or, for the auth codes, the
+ * status the authenticator decided (401, 403, and 503 when the certs are out of reach). Each code is
+ * one failure, whichever layer finds it. A code that is not here is not a refusal (see httpStatus).
+ */
+export const ERROR_STATUS: Readonly<Record<string, number>> = {
+  'request.method_not_allowed': 405,
+  'request.bad_json': 400,
+  'request.bad_body': 400,
+  'request.unknown_field': 400,
+  'request.bad_field': 400,
+  'request.bad_execution_id': 400,
+  'request.bad_scheduler_header': 400,
+  'request.unknown_profile': 400,
+  // an execution id reused with another profile: the ledger holds that id for the other one
+  'run.profile_mismatch': 409,
+  ...Object.fromEntries(AUTH_ERROR_CODES.map((code) => [code, statusOf(code)])),
+};
 
 /**
  * The one place an outcome becomes an HTTP status. Cloud Scheduler retries every non-2xx answer, so:
@@ -25,10 +36,9 @@ const CONFLICT_ERROR_CODES = new Set(['run.profile_mismatch']);
  *   included: the uptime check must fire when the scheduler is dead);
  * - a report is 200 whatever it says, skips, duplicates and in-progress included; a run that ended
  *   `failed` is 500 because the ledger holds it as finished and a retry would only read it back;
- * - the caller's own mistakes are 4xx (auth 401/403, bad input 400, method 405, an execution id
- *   reused with another profile 409);
- * - 503 only for an error that says `retryable`: nothing was done that a second attempt could
- *   repeat (certs unreachable, ledger or exchange unavailable before any order);
+ * - an error whose code is in ERROR_STATUS answers that status;
+ * - any other error is 503 only when it says `retryable`: nothing was done that a second attempt
+ *   could repeat (ledger or exchange unavailable before any order);
  * - everything else, including errors we did not plan for, is 500: a blind retry is not known to be safe.
  */
 export function httpStatus(outcome: Outcome): number {
@@ -40,11 +50,6 @@ export function httpStatus(outcome: Outcome): number {
     return 200;
   }
   const { error } = outcome;
-  if (error instanceof AuthError) return error.status;
-  if (error instanceof RequestError) return error.status;
-  if (error instanceof SchedulerHeaderError || error instanceof InvalidExecutionIdError) return 400;
-  if (error instanceof AppError && INPUT_ERROR_CODES.has(error.code)) return 400;
-  if (error instanceof AppError && CONFLICT_ERROR_CODES.has(error.code)) return 409;
-  if (error instanceof AppError && error.retryable) return 503;
-  return 500;
+  if (!(error instanceof AppError)) return 500;
+  return ERROR_STATUS[error.code] ?? (error.retryable ? 503 : 500);
 }
