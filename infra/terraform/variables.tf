@@ -144,9 +144,13 @@ variable "scheduler_deadline_margin_seconds" {
 }
 
 variable "scheduler_retry_count" {
-  description = "Scheduler retries of a failed attempt (non-2xx or deadline). Retries reuse the schedule time, so the ledger dedupes them."
+  description = "Scheduler retries of a failed attempt (non-2xx or deadline). Retries reuse the schedule time, so the ledger dedupes them. A retry that finds the attempt still live is answered 409 and Scheduler retries again; 5 (Scheduler's most) with the 10s..120s back-off retries at +10, +30, +70, +150 and +270 s, past the run lease (function timeout + 5 s), so a killed attempt is resumed under its own id."
   type        = number
-  default     = 2
+  default     = 5
+  validation {
+    condition     = var.scheduler_retry_count >= 0 && var.scheduler_retry_count <= 5
+    error_message = "Cloud Scheduler allows 0 to 5 retries."
+  }
 }
 
 variable "function_memory" {

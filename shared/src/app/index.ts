@@ -9,6 +9,7 @@ export type {
   ReportStatus,
 } from './contract';
 export { rebalanceOnce } from './rebalance-once';
+export { LEASE_MARGIN_MS, leaseMsFor } from './run-budget';
 export {
   LeaseLostError,
   ProfileMismatchError,

@@ -108,7 +108,8 @@ export async function rebalanceOnce(input: RebalanceInput, deps: RebalanceDeps):
       profileIds: Object.keys(deps.profiles),
     });
     if (opened.run) return existingRun(run, opened.run);
-    const now = deps.clock.now();
+    // what the ledger holds is judged by the ledger's clock, never this instance's (issue #18)
+    const now = deps.ledger.now();
     const start = { token: opened.token, ...startFields(run) };
     const lock = opened.account.lock;
     if (lock && lock.until > now) {
@@ -165,8 +166,9 @@ export async function rebalanceOnce(input: RebalanceInput, deps: RebalanceDeps):
       market = undefined; // the account changed under us: read the market again with it
       continue;
     }
-    const sendFrom = deps.clock.now().getTime();
-    const deadline = sendFrom + (deps.sendDeadlineMs ?? DEFAULT_SEND_DEADLINE_MS);
+    // sendBy is stored and later judged by other instances: it is an instant of the ledger's clock
+    const sendFrom = deps.ledger.now().getTime();
+    const deadline = sendDeadline(run).getTime();
     // Only the first order to leave is written `submitted` by the claim; the others are written
     // `pending` and submitted one by one while the lock is held. An order that never left is then
     // provably unsent after a crash (pending) instead of waiting out the visibility margin like
@@ -252,7 +254,7 @@ async function existingRun(run: Run, record: RunRecord): Promise<RebalanceReport
     return report;
   };
   if (record.status !== 'running') return answer(record);
-  if (record.lease && record.lease.until.getTime() > deps.clock.now().getTime()) return answer(record);
+  if (record.lease && record.lease.until.getTime() > deps.ledger.now().getTime()) return answer(record);
   const taken = await deps.ledger.takeOverRun({ runId: record.runId, owner: deps.owner, leaseMs: deps.leaseMs });
   if (taken.outcome === 'refused') {
     if (!taken.run) throw new LedgerUnavailableError('take over the run', new Error(`run ${record.runId} vanished`));
@@ -385,7 +387,7 @@ async function settleAndTrade(
     ledger,
     exchange,
     profile,
-    now: deps.clock.now(),
+    now: deps.ledger.now(),
     logger: log,
     recvWindowMs: run.recvWindowMs,
     runId: record.runId,
@@ -428,7 +430,7 @@ async function settleAndTrade(
     };
   }
 
-  const now = deps.clock.now();
+  const now = deps.ledger.now();
   const decided = decide(run, market, account, now);
   const thePlan = decided.plan;
   seen.plan = thePlan;
@@ -476,10 +478,21 @@ async function settleAndTrade(
       const intent = byId.get(order.clientOrderId);
       return intent ? [{ intent, order }] : [];
     }),
-    new Date(run.startedMs + (deps.sendDeadlineMs ?? DEFAULT_SEND_DEADLINE_MS)),
+    sendDeadline(run),
   );
   onExecuted(executed.legs);
   return tradedOutcome(run, planned, thePlan, executed);
+}
+
+/**
+ * When this run stops sending, as an instant of the ledger's clock (sendBy derives from it and is
+ * judged by it): what is left of the send budget, counted from the run's start.
+ */
+function sendDeadline(run: Run): Date {
+  const { deps } = run;
+  const elapsed = deps.clock.now().getTime() - run.startedMs;
+  const left = (deps.sendDeadlineMs ?? DEFAULT_SEND_DEADLINE_MS) - elapsed;
+  return new Date(deps.ledger.now().getTime() + left);
 }
 
 function trade(run: Claimed, legs: readonly Leg[], deadline: Date) {
@@ -487,7 +500,8 @@ function trade(run: Claimed, legs: readonly Leg[], deadline: Date) {
   return executeOrders(record.runId, legs, {
     exchange: run.exchange,
     logger: run.log,
-    clock: deps.clock,
+    // sendBy and the deadline are instants of the ledger's clock
+    clock: { now: () => deps.ledger.now() },
     deadline,
     recvWindowMs: run.recvWindowMs,
     submit: (input) =>
@@ -703,7 +717,7 @@ async function finish(
     const current = finished.run;
     if (current && current.status !== 'running') return storedReport(current);
     const liveElsewhere =
-      current?.lease && current.lease.owner !== deps.owner && current.lease.until > deps.clock.now();
+      current?.lease && current.lease.owner !== deps.owner && current.lease.until > deps.ledger.now();
     if (current && liveElsewhere) return inProgressReport(current);
   }
   const calls = finished.outcome === 'finished' ? finished.firestoreCalls : undefined;

@@ -62,6 +62,9 @@ const fields = {
   FIRESTORE_DATABASE: v.optional(v.string(), '(default)'),
   FIRESTORE_EMULATOR_HOST: v.optional(v.string()),
   RUN_RETENTION_DAYS: v.optional(intString(1, 3650), '90'),
+  // the function's timeout as deployed (Cloud Run functions allow up to 3600 s for HTTP functions);
+  // a run's budget and its lease are sized to it
+  FUNCTION_TIMEOUT_S: v.optional(intString(1, 3600), '120'),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error'), 'info'),
 } as const;
 

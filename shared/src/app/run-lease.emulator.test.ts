@@ -1,0 +1,170 @@
+import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
+import { parseProfile, type StrategyProfile } from '../domain/profile';
+import { createMexcClient, type MexcClient } from '../exchange/mexc';
+import { createFirestoreLedger, type FirestoreLedger } from '../ledger/firestore';
+import { createLogger } from '../observability/logger';
+import type { Clock } from '../ports/clock';
+import type { Exchange } from '../ports/exchange';
+import type { RebalanceDeps } from './contract';
+import { rebalanceOnce } from './rebalance-once';
+
+/**
+ * Leases and locks on the real Firestore emulator, with ledgers built as production builds them
+ * (no test clock: the ledger's clock is the database's server time) and the MEXC simulator over
+ * loopback HTTP. Issue #18: an instance whose clock ran 6 minutes ahead took over a live lease and
+ * sold a second time.
+ */
+
+const API_KEY = 'mx0-lease-test-key-0001';
+const API_SECRET = 'lease-test-secret-0123456789abcdef';
+/** the deployed lease: 120 s function timeout + 5 s margin */
+const LEASE_MS = 125_000;
+const SIX_MINUTES = 6 * 60_000;
+/** at 0.5 USDT: 1000 + 100 USDT, far outside the band → one sell */
+const SKEWED = { QRL: '2000', USDT: '100' };
+
+let sequence = 0;
+function uniqueId(prefix: string): string {
+  sequence += 1;
+  return `${prefix}-${sequence}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+let sim: RunningSimulator;
+const closers: (() => Promise<void>)[] = [];
+const logLines: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  sim = await startSimulator({ seed: 18, apiKey: API_KEY, apiSecret: API_SECRET, config: { rateLimits: false } });
+  closers.push(() => sim.stop());
+});
+
+afterAll(async () => {
+  await Promise.all(closers.map((close) => close()));
+});
+
+beforeEach(async () => {
+  await admin('POST', '/__sim/reset');
+  logLines.length = 0;
+});
+
+async function admin(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${sim.url}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function simOrders(): Promise<{ clientOrderId: string | null; status: string; cummulativeQuoteQty: string }[]> {
+  return (await admin('GET', '/__sim/orders')).orders as {
+    clientOrderId: string | null;
+    status: string;
+    cummulativeQuoteQty: string;
+  }[];
+}
+
+/** A clock `offsetMs` off the real one, as a skewed instance has. */
+function skewedClock(offsetMs: number): Clock {
+  return { now: () => new Date(Date.now() + offsetMs) };
+}
+
+function mexc(clock: Clock): MexcClient {
+  return createMexcClient(
+    { baseUrl: sim.url, apiKey: API_KEY, apiSecret: API_SECRET, recvWindowMs: 5000 },
+    { notFoundDelayMs: 50, backoffBaseMs: 10, backoffMaxMs: 20, timeoutMs: 5000, clock },
+  );
+}
+
+/** A ledger as createDeps builds one: no clock handed in. */
+function productionLedger(): FirestoreLedger {
+  const l = createFirestoreLedger({ projectId: process.env.GOOGLE_CLOUD_PROJECT, retentionDays: 30 });
+  closers.push(() => l.close());
+  return l;
+}
+
+/** One function instance: its own wall clock, MEXC client and ledger client. */
+function instance(p: StrategyProfile, clock: Clock, overrides: Partial<RebalanceDeps> = {}): RebalanceDeps {
+  const client = mexc(clock);
+  return {
+    exchange: client,
+    ledger: productionLedger(),
+    clock,
+    logger: createLogger('debug', (line) => logLines.push(JSON.parse(line) as Record<string, unknown>)),
+    profiles: { [p.id]: p },
+    liveTrading: true,
+    owner: uniqueId('owner'),
+    leaseMs: LEASE_MS,
+    accountId: `acct-${p.id}`,
+    exchangeCalls: () => client.metrics().calls,
+    ...overrides,
+  };
+}
+
+const input = (p: StrategyProfile, executionId: string) => ({
+  executionId,
+  profileId: p.id,
+  dryRun: false,
+  trigger: { kind: 'scheduler' },
+});
+
+/** An exchange whose placeOrder waits at a gate the test opens: a live attempt in the middle of its send. */
+function heldAtSend(inner: Exchange): { exchange: Exchange; reached: Promise<void>; release: () => void } {
+  let reach: () => void = () => undefined;
+  let release: () => void = () => undefined;
+  const reached = new Promise<void>((resolve) => {
+    reach = resolve;
+  });
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const exchange: Exchange = Object.assign(Object.create(inner) as Exchange, {
+    placeOrder: async (order: Parameters<Exchange['placeOrder']>[0]) => {
+      reach();
+      await gate;
+      return inner.placeOrder(order);
+    },
+  });
+  return { exchange, reached, release };
+}
+
+describe('leases are judged by the ledger clock (Firestore server time)', () => {
+  it('an instance whose clock is 6 minutes ahead neither takes over a live lease nor its lock: one sell, turnover counts it once', async () => {
+    await admin('POST', '/__sim/balances', { balances: SKEWED });
+    const p = parseProfile(uniqueId('pf'), {});
+    const executionId = uniqueId('skew');
+    const realClock = skewedClock(0);
+    const first = instance(p, realClock);
+    const held = heldAtSend(first.exchange);
+    const running = rebalanceOnce(input(p, executionId), { ...first, exchange: held.exchange });
+    await held.reached;
+
+    // the first attempt is live, its order on its way; a second instance runs 6 minutes ahead
+    const ahead = skewedClock(SIX_MINUTES);
+    const retry = await rebalanceOnce(input(p, executionId), instance(p, ahead));
+    expect(retry).toMatchObject({ status: 'in_progress', duplicate: true, attempt: 1 });
+    const next = await rebalanceOnce(input(p, uniqueId('next')), instance(p, ahead));
+    expect(next).toMatchObject({ status: 'skipped', reason: 'locked' });
+    expect(next.orders).toEqual([]);
+    expect(await simOrders()).toEqual([]);
+
+    held.release();
+    const done = await running;
+    expect(done).toMatchObject({ status: 'completed', attempt: 1 });
+    const placed = await simOrders();
+    expect(placed).toHaveLength(1);
+    expect(placed[0]?.status).toBe('FILLED');
+    const intents = await first.ledger.listIntents(executionId);
+    expect(intents.map((i) => i.status)).toEqual(['filled']);
+    const account = await first.ledger.readAccount(`acct-${p.id}`);
+    expect(account.turnover?.notional).toBe(placed[0]?.cummulativeQuoteQty);
+    expect(account.lock).toBeNull();
+    expect(logLines.filter((l) => l.message === 'run.claimed')).toHaveLength(1);
+
+    // the skewed instance's next trigger, after the run ended, sees the cool-down, not a free account
+    const later = await rebalanceOnce(input(p, uniqueId('later')), instance(p, ahead));
+    expect(later.orders).toEqual([]);
+    expect(await simOrders()).toHaveLength(1);
+  });
+});
