@@ -23,8 +23,10 @@ const CONFLICT_ERROR_CODES = new Set(['run.profile_mismatch']);
  * The one place an outcome becomes an HTTP status. Cloud Scheduler retries every non-2xx answer, so:
  * - a snapshot is 200; deep health is 200 only when every check passed, else 503 (a stale last run
  *   included: the uptime check must fire when the scheduler is dead);
- * - a report is 200 whatever it says, skips, duplicates and in-progress included; a run that ended
- *   `failed` is 500 because the ledger holds it as finished and a retry would only read it back;
+ * - a report is 200 whatever it says, skips and duplicates included; a run that ended `failed` is
+ *   500 because the ledger holds it as finished and a retry would only read it back;
+ * - `in_progress` (another attempt holds a live lease on this execution id) is 409 run.in_progress:
+ *   Scheduler must keep retrying, so that a retry after the lease ended resumes a dead attempt;
  * - the caller's own mistakes are 4xx (auth 401/403, bad input 400, method 405, an execution id
  *   reused with another profile 409);
  * - 503 only for an error that says `retryable`: nothing was done that a second attempt could
@@ -36,6 +38,7 @@ export function httpStatus(outcome: Outcome): number {
   if ('health' in outcome) return outcome.health === 'ok' ? 200 : 503;
   if ('report' in outcome) {
     const { report } = outcome;
+    if (report.status === 'in_progress') return 409;
     if (report.status === 'failed' && !report.duplicate) return 500;
     return 200;
   }
