@@ -9,7 +9,6 @@ export type {
   ReportStatus,
 } from './contract';
 export { rebalanceOnce } from './rebalance-once';
-export { LEASE_MARGIN_MS, leaseMsFor } from './run-budget';
 export {
   LeaseLostError,
   ProfileMismatchError,
@@ -18,4 +17,5 @@ export {
   UnknownProfileError,
   UnsettledOrdersError,
 } from './run-errors';
+export { LEASE_MARGIN_MS, leaseMsFor } from './run-lease';
 export { type SnapshotDeps, type SnapshotResult, takeSnapshot } from './take-snapshot';

@@ -37,6 +37,7 @@ import {
   reportOrderFromPlan,
   storedReport,
 } from './report';
+import { deadlineExchange, deadlineLedger, RunDeadlineError, sendTimeLeftMs } from './run-deadlines';
 import {
   AbandonedRunError,
   LeaseLostError,
@@ -79,9 +80,10 @@ interface Claimed extends Run {
  * tries again with the same id), or when the execution id belongs to a run of another profile
  * (run.profile_mismatch → 409).
  */
-export async function rebalanceOnce(input: RebalanceInput, deps: RebalanceDeps): Promise<RebalanceReport> {
-  const profile = deps.profiles[input.profileId];
-  if (!profile) throw new UnknownProfileError(input.profileId, Object.keys(deps.profiles));
+export async function rebalanceOnce(input: RebalanceInput, given: RebalanceDeps): Promise<RebalanceReport> {
+  const profile = given.profiles[input.profileId];
+  if (!profile) throw new UnknownProfileError(input.profileId, Object.keys(given.profiles));
+  const deps = withDeadlines(given);
   const counted = countingExchange(deps.exchange);
   const adapterCallsAtStart = deps.exchangeCalls?.();
   const run: Run = {
@@ -167,6 +169,10 @@ export async function rebalanceOnce(input: RebalanceInput, deps: RebalanceDeps):
       continue;
     }
     // sendBy is stored and later judged by other instances: it is an instant of the ledger's clock
+    // the point of no return: a claim that trades needs the time to send and record its orders
+    if (deps.budget && sendTimeLeftMs(deps.budget) <= 0) {
+      throw new RunDeadlineError(`claiming run ${input.executionId} to send ${legs.length} order(s)`, null);
+    }
     const sendFrom = deps.ledger.now().getTime();
     const deadline = sendDeadline(run).getTime();
     // Only the first order to leave is written `submitted` by the claim; the others are written
@@ -491,8 +497,17 @@ async function settleAndTrade(
 function sendDeadline(run: Run): Date {
   const { deps } = run;
   const elapsed = deps.clock.now().getTime() - run.startedMs;
-  const left = (deps.sendDeadlineMs ?? DEFAULT_SEND_DEADLINE_MS) - elapsed;
+  const sendBudget = (deps.sendDeadlineMs ?? DEFAULT_SEND_DEADLINE_MS) - elapsed;
+  // and the point of no return: an order leaves only with time to send it and record the run's end
+  const left = deps.budget ? Math.min(sendBudget, sendTimeLeftMs(deps.budget)) : sendBudget;
   return new Date(deps.ledger.now().getTime() + left);
+}
+
+/** The run's ledger and exchange, each call bounded by the time the request has left (run-deadlines.ts). */
+function withDeadlines(deps: RebalanceDeps): RebalanceDeps {
+  const { budget } = deps;
+  if (!budget) return deps;
+  return { ...deps, ledger: deadlineLedger(deps.ledger, budget), exchange: deadlineExchange(deps.exchange, budget) };
 }
 
 function trade(run: Claimed, legs: readonly Leg[], deadline: Date) {

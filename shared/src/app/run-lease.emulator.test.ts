@@ -1,12 +1,18 @@
+import { Firestore } from '@google-cloud/firestore';
 import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
 import { parseProfile, type StrategyProfile } from '../domain/profile';
 import { createMexcClient, type MexcClient } from '../exchange/mexc';
-import { createFirestoreLedger, type FirestoreLedger } from '../ledger/firestore';
+import type { DocStore } from '../ledger/doc-store';
+import { createFirestoreLedger, type FirestoreLedger, FirestoreStore } from '../ledger/firestore';
+import { ServerClock } from '../ledger/server-clock';
+import { createStoreLedger } from '../ledger/store-ledger';
 import { createLogger } from '../observability/logger';
 import type { Clock } from '../ports/clock';
 import type { Exchange } from '../ports/exchange';
+import { LedgerUnavailableError } from '../ports/ledger';
 import type { RebalanceDeps } from './contract';
 import { rebalanceOnce } from './rebalance-once';
+import { functionBudget } from './run-deadlines';
 
 /**
  * Leases and locks on the real Firestore emulator, with ledgers built as production builds them
@@ -166,5 +172,92 @@ describe('leases are judged by the ledger clock (Firestore server time)', () => 
     const later = await rebalanceOnce(input(p, uniqueId('later')), instance(p, ahead));
     expect(later.orders).toEqual([]);
     expect(await simOrders()).toHaveLength(1);
+  });
+});
+
+/** Firestore that stops answering commits after the first `answered` ones (a hung connection); a new account takes two: its creation, the claim. */
+function hangingAfter(inner: DocStore, answered: number): DocStore {
+  let commits = 0;
+  return {
+    getAll: (paths) => inner.getAll(paths),
+    list: (path) => inner.list(path),
+    commit: (writes) => {
+      commits += 1;
+      return commits <= answered ? inner.commit(writes) : new Promise<never>(() => undefined);
+    },
+    transact: () => new Promise<never>(() => undefined),
+  };
+}
+
+describe('deadlines: a run ends inside the function timeout', () => {
+  it('Firestore hangs after the claim: the run gives up inside its budget (503); the retry after the lease records the fill once', async () => {
+    await admin('POST', '/__sim/balances', { balances: SKEWED });
+    const p = parseProfile(uniqueId('pf'), {});
+    const executionId = uniqueId('hang');
+    const db = new Firestore({ projectId: process.env.GOOGLE_CLOUD_PROJECT });
+    closers.push(() => db.terminate());
+    const serverClock = new ServerClock();
+    const hung = createStoreLedger(hangingAfter(new FirestoreStore(db, { serverClock }), 2), {
+      retentionDays: 30,
+      clock: serverClock,
+    });
+    // a function timeout of 10 s (the budget keeps 2 s of it for the answer), limits scaled to it
+    const functionTimeoutS = 10;
+    const leaseMs = 3_000;
+    const limits = { finishReserveMs: 1_500, orderCallMs: 1_000, ledgerCallMs: 3_000, exchangeCallMs: 3_000 };
+    const budget = functionBudget(functionTimeoutS, limits);
+    const first = instance(p, skewedClock(0), { ledger: hung, leaseMs, budget });
+    const startedAt = performance.now();
+    const error = await rebalanceOnce(input(p, executionId), first).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    const tookMs = performance.now() - startedAt;
+    expect(error).toBeInstanceOf(LedgerUnavailableError);
+    expect((error as LedgerUnavailableError).what).toMatch(/could not finish the run/);
+    // the request's whole point: it answered before its time was up
+    expect(tookMs).toBeLessThan(functionTimeoutS * 1000);
+    // the order had left before the hang: the exchange has it, the ledger still holds it submitted
+    const placed = await simOrders();
+    expect(placed).toHaveLength(1);
+    const observer = productionLedger();
+    expect((await observer.readRun(executionId))?.status).toBe('running');
+    expect((await observer.listIntents(executionId)).map((i) => i.status)).toEqual(['submitted']);
+
+    // Scheduler's retry after the lease ended takes the run over and records the fill, once
+    const run = await observer.readRun(executionId);
+    const wait = (run?.lease?.until.getTime() ?? 0) - observer.now().getTime() + 200;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const resumed = await rebalanceOnce(input(p, executionId), instance(p, skewedClock(0)));
+    expect(resumed).toMatchObject({ status: 'completed', attempt: 2, duplicate: false });
+    expect(resumed.orders.map((o) => o.status)).toEqual(['filled']);
+    expect(await simOrders()).toHaveLength(1);
+    const account = await observer.readAccount(`acct-${p.id}`);
+    expect(account.turnover?.notional).toBe(placed[0]?.cummulativeQuoteQty);
+    expect(account.lock).toBeNull();
+  });
+
+  it('an order call that hangs is given up inside the budget: the intent stays unknown for the next run, nothing is sent again', async () => {
+    await admin('POST', '/__sim/balances', { balances: SKEWED });
+    // the order is held far past the function timeout
+    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'delay', delayMs: 20_000 });
+    const p = parseProfile(uniqueId('pf'), {});
+    const executionId = uniqueId('order-hang');
+    const functionTimeoutS = 10;
+    const limits = { finishReserveMs: 1_500, orderCallMs: 1_000, ledgerCallMs: 3_000, exchangeCallMs: 3_000 };
+    const d = instance(p, skewedClock(0), { budget: functionBudget(functionTimeoutS, limits) });
+    const startedAt = performance.now();
+    const report = await rebalanceOnce(input(p, executionId), d);
+    expect(performance.now() - startedAt).toBeLessThan(functionTimeoutS * 1000);
+    // the run is recorded: failed, its order's outcome unknown (retryable), the account unlocked
+    expect(report).toMatchObject({ status: 'failed', error: { retryable: true } });
+    expect(report.orders.map((o) => o.status)).toEqual(['unknown']);
+    const observer = productionLedger();
+    expect((await observer.readRun(executionId))?.status).toBe('failed');
+    expect((await observer.listIntents(executionId)).map((i) => i.status)).toEqual(['unknown']);
+    expect((await observer.readAccount(`acct-${p.id}`)).lock).toBeNull();
+    // one order request reached the exchange, and it was never sent again
+    const requests = (await admin('GET', '/__sim/requests')) as Record<string, unknown>;
+    expect(JSON.stringify(requests)).toMatch(/POST \/api\/v3\/order/);
   });
 });

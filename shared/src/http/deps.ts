@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { RebalanceDeps } from '../app/contract';
-import { leaseMsFor } from '../app/run-budget';
+import { functionBudget } from '../app/run-deadlines';
+import { leaseMsFor } from '../app/run-lease';
 import { type Authenticator, createAuthenticator } from '../auth/authenticator';
 import type { Config } from '../config/config';
 import { parseProfiles, type StrategyProfile } from '../domain/profile';
@@ -97,8 +98,10 @@ export function createDeps(config: Config, logger: Logger, options: CreateDepsOp
         profiles,
         liveTrading: config.liveTrading,
         owner,
-        // sized to the function timeout: a live attempt never outlives it (run-budget.ts)
+        // sized to the function timeout: a live attempt never outlives it (run-lease.ts)
         leaseMs: leaseMsFor(config.functionTimeoutS),
+        // measured from here, right after the request was authenticated, on a monotonic clock
+        budget: functionBudget(config.functionTimeoutS),
         exchangeCalls: () => exchange.metrics().calls - callsAtStart,
       };
     },

@@ -4,7 +4,7 @@ import type { Clock } from '../../ports/clock';
 import type { Exchange } from '../../ports/exchange';
 import type { Ledger } from '../../ports/ledger';
 import type { RebalanceDeps, RebalanceInput } from '../contract';
-import { leaseMsFor } from '../run-budget';
+import { leaseMsFor } from '../run-lease';
 
 /** A clock a test moves by hand; the ledger, the use case and the fake exchange share it. */
 export class ManualClock implements Clock {

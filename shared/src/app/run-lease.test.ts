@@ -1,4 +1,4 @@
-import { LEASE_MARGIN_MS, leaseMsFor } from './run-budget';
+import { LEASE_MARGIN_MS, leaseMsFor } from './run-lease';
 
 describe('leaseMsFor', () => {
   it('outlives the function timeout by the margin, so a live attempt never outlives its lease', () => {
