@@ -1,7 +1,9 @@
 import { Firestore } from '@google-cloud/firestore';
 import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
+import { loadConfig } from '../config/config';
 import { parseProfile, type StrategyProfile } from '../domain/profile';
 import { createMexcClient, type MexcClient } from '../exchange/mexc';
+import { createDeps } from '../http/deps';
 import type { DocStore } from '../ledger/doc-store';
 import { createFirestoreLedger, type FirestoreLedger, FirestoreStore } from '../ledger/firestore';
 import { ServerClock } from '../ledger/server-clock';
@@ -259,5 +261,31 @@ describe('deadlines: a run ends inside the function timeout', () => {
     // one order request reached the exchange, and it was never sent again
     const requests = (await admin('GET', '/__sim/requests')) as Record<string, unknown>;
     expect(JSON.stringify(requests)).toMatch(/POST \/api\/v3\/order/);
+  });
+});
+
+describe('the composition root builds the ledger as production runs it', () => {
+  it('createDeps on a 6-minute-ahead instance: the ledger judges by server time, the lease is timeout + 5 s, the run has a budget', async () => {
+    const config = loadConfig({
+      AUTH_MODE: 'none',
+      MEXC_BASE_URL: sim.url,
+      LEDGER: 'firestore',
+      GOOGLE_CLOUD_PROJECT: process.env.GOOGLE_CLOUD_PROJECT,
+      FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST,
+      FUNCTION_TIMEOUT_S: '120',
+    });
+    const logger = createLogger('error', () => undefined);
+    const deps = createDeps(config, logger, { clock: skewedClock(SIX_MINUTES) });
+    const run = deps.rebalanceDeps(logger, deps.newOwner());
+    closers.push(async () => {
+      const { ledger } = deps.adapters();
+      if ('close' in ledger && typeof ledger.close === 'function') await ledger.close();
+    });
+    expect(run.leaseMs).toBe(125_000);
+    expect(run.budget?.remainingMs()).toBeGreaterThan(100_000);
+    expect(run.budget?.remainingMs()).toBeLessThanOrEqual(118_000);
+    await run.ledger.readRun(uniqueId('absent'));
+    // the instance clock is 6 minutes ahead; the ledger's is the database's (the emulator's: this machine's)
+    expect(Math.abs(run.ledger.now().getTime() - Date.now())).toBeLessThan(30_000);
   });
 });
