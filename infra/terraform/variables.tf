@@ -129,12 +129,22 @@ variable "rebalance_timeout_seconds" {
   description = "Timeout of the rebalance function. The scheduler attempt deadline is this plus scheduler_deadline_margin_seconds."
   type        = number
   default     = 120
+  validation {
+    # the function refuses FUNCTION_TIMEOUT_S below 30 (MIN_FUNCTION_TIMEOUT_S): no time to send and record an order
+    condition     = var.rebalance_timeout_seconds >= 30 && var.rebalance_timeout_seconds <= 3600
+    error_message = "The function timeout must be 30 to 3600 seconds: below 30 a run has no time to send an order and record it."
+  }
 }
 
 variable "snapshot_timeout_seconds" {
   description = "Timeout of the snapshot function."
   type        = number
   default     = 60
+  validation {
+    # the function refuses FUNCTION_TIMEOUT_S below 30 (MIN_FUNCTION_TIMEOUT_S): no time to send and record an order
+    condition     = var.snapshot_timeout_seconds >= 30 && var.snapshot_timeout_seconds <= 3600
+    error_message = "The function timeout must be 30 to 3600 seconds: below 30 a run has no time to send an order and record it."
+  }
 }
 
 variable "scheduler_deadline_margin_seconds" {

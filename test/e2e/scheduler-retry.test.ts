@@ -8,8 +8,9 @@ import { jsonLines, orderCount, startE2eStack } from './support/e2e-stack';
  * and the run was never resumed under its own id. Cloud Scheduler retries only answers outside
  * 200-299 (https://cloud.google.com/scheduler/docs/reference/rest/v1/projects.locations.jobs#httptarget),
  * at the back-off of its RetryConfig; the deployment's is +10, +30, +70, +150, +270 s after the
- * failure, against a lease of 125 s (infra.test.ts). Here time is scaled down by 25: a dead
- * attempt's lease of 5 s and retries at +0.4, +1.2, +2.8, +6 and +10.8 s.
+ * failure, against a lease of 125 s (infra.test.ts). Here time is scaled down by 25: the dead
+ * attempt's lease (written by the test) is 5 s and the retries come at +0.4, +1.2, +2.8, +6 and
+ * +10.8 s; the function itself runs with a 60 s timeout, enough to trade (MIN_FUNCTION_TIMEOUT_S).
  */
 
 const ACCOUNT_ID = 'acct-e2e-scheduler-retry';
@@ -22,7 +23,7 @@ describe('Scheduler retries of a run whose attempt died', () => {
   let ledger: FirestoreLedger;
 
   beforeAll(async () => {
-    stack = await startE2eStack(['rebalance'], { ACCOUNT_ID, FUNCTION_TIMEOUT_S: '20' });
+    stack = await startE2eStack(['rebalance'], { ACCOUNT_ID, FUNCTION_TIMEOUT_S: '60' });
     ledger = createFirestoreLedger({ projectId: stack.projectId, retentionDays: 30 });
   }, 90_000);
   afterAll(async () => {

@@ -1,9 +1,10 @@
+import { MIN_FUNCTION_TIMEOUT_S } from '../config/env';
 import { httpStatus } from '../http/status';
 import { createMemoryLedger, MemoryStore } from '../ledger/memory';
 import type { Exchange } from '../ports/exchange';
 import { LedgerUnavailableError } from '../ports/ledger';
 import { rebalanceOnce } from './rebalance-once';
-import { RunDeadlineError, type RunLimits, startBudget, within } from './run-deadlines';
+import { functionBudget, RunDeadlineError, type RunLimits, sendTimeLeftMs, startBudget, within } from './run-deadlines';
 import { FakeExchange } from './testing/fake-exchange';
 import { ManualClock, runInput, testDeps } from './testing/run-deps';
 
@@ -121,5 +122,12 @@ describe('rebalanceOnce inside its budget', () => {
     const intents = await ledger().listIntents(executionId);
     expect(intents.map((i) => i.status)).toEqual(['absent']);
     expect((await ledger().readAccount('acct-test')).lock).toBeNull();
+  });
+});
+
+describe('the shortest function timeout the config accepts', () => {
+  it('still leaves time to send an order and record the run', () => {
+    const budget = functionBudget(MIN_FUNCTION_TIMEOUT_S);
+    expect(sendTimeLeftMs(budget)).toBeGreaterThanOrEqual(5_000);
   });
 });
