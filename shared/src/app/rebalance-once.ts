@@ -42,11 +42,15 @@ import {
   AbandonedRunError,
   LeaseLostError,
   ProfileMismatchError,
+  runEndUnrecorded,
   toAppError,
   UnknownProfileError,
   UnsettledOrdersError,
 } from './run-errors';
 import { DEFAULT_RECV_WINDOW_MS, DEFAULT_SEND_DEADLINE_MS, SEND_WINDOW_MS } from './send-window';
+
+/** Intent statuses that prove the order never reached the exchange. */
+const NEVER_SENT: ReadonlySet<string> = new Set(['pending', 'absent', 'rejected']);
 
 /** Claim commits lost to a concurrent writer before the run gives up (retryable: 503, Scheduler retries). */
 const MAX_CLAIM_RACES = 5;
@@ -707,22 +711,34 @@ async function finish(
   const { record, profile, log, deps } = run;
   const { end, report } = recordOf(factsOf(run, record.attempt), outcome);
   const intents = (options.legs ?? []).flatMap((l): FinishIntent[] => (l.outcome ? [l.outcome] : []));
-  const finished = await deps.ledger.finishRun({
-    runId: record.runId,
-    owner: deps.owner,
-    accountId: run.accountId,
-    profileId: profile.id,
-    end,
-    ...(intents.length > 0 ? { intents } : {}),
-    ...(options.token ? { token: options.token } : {}),
-    ...(options.heldLock
-      ? {
-          // every run that priced the market stores its references, a blocked one too: that is how
-          // a move that holds becomes the new reference (price-references.ts)
-          account: outcome.priceReference ? { priceReference: outcome.priceReference } : {},
-        }
-      : {}),
-  });
+  const finished = await deps.ledger
+    .finishRun({
+      runId: record.runId,
+      owner: deps.owner,
+      accountId: run.accountId,
+      profileId: profile.id,
+      end,
+      ...(intents.length > 0 ? { intents } : {}),
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.heldLock
+        ? {
+            // every run that priced the market stores its references, a blocked one too: that is how
+            // a move that holds becomes the new reference (price-references.ts)
+            account: outcome.priceReference ? { priceReference: outcome.priceReference } : {},
+          }
+        : {}),
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof LedgerUnavailableError)) throw error;
+      // say what this attempt did that the ledger does not hold
+      const mayHaveLeft = (options.legs ?? []).filter((l) => !NEVER_SENT.has(l.intent.status));
+      throw runEndUnrecorded(
+        record.runId,
+        mayHaveLeft.map((l) => l.intent.clientOrderId),
+        record.lease?.until ?? null,
+        error,
+      );
+    });
   if (finished.outcome === 'lease_lost') {
     log.warn('run.lease_lost', { attempt: record.attempt, holder: finished.run?.lease?.owner ?? null });
     // finishRun wrote nothing, so a lock this attempt took would stay until it expires and hold

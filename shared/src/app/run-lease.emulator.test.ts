@@ -2,6 +2,7 @@ import { Firestore } from '@google-cloud/firestore';
 import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
 import { loadConfig } from '../config/config';
 import { parseProfile, type StrategyProfile } from '../domain/profile';
+import type { AppError } from '../errors/app-error';
 import { createMexcClient, type MexcClient } from '../exchange/mexc';
 import { createDeps } from '../http/deps';
 import type { DocStore } from '../ledger/doc-store';
@@ -11,7 +12,6 @@ import { createStoreLedger } from '../ledger/store-ledger';
 import { createLogger } from '../observability/logger';
 import type { Clock } from '../ports/clock';
 import type { Exchange } from '../ports/exchange';
-import { LedgerUnavailableError } from '../ports/ledger';
 import type { RebalanceDeps } from './contract';
 import { rebalanceOnce } from './rebalance-once';
 import { functionBudget } from './run-deadlines';
@@ -215,8 +215,12 @@ describe('deadlines: a run ends inside the function timeout', () => {
       (e: unknown) => e,
     );
     const tookMs = performance.now() - startedAt;
-    expect(error).toBeInstanceOf(LedgerUnavailableError);
-    expect((error as LedgerUnavailableError).what).toMatch(/could not finish the run/);
+    // 503, and the answer says what was done and what was not
+    expect(error).toMatchObject({ code: 'ledger.unavailable', retryable: true });
+    expect((error as AppError).what).toMatch(
+      /^run \S+ sent order\(s\) rb-\S+-0, but the ledger could not record its end: the ledger could not finish the run: no answer within/,
+    );
+    expect((error as AppError).notDone).toMatch(/stays running until its lease ends/);
     // the request's whole point: it answered before its time was up
     expect(tookMs).toBeLessThan(functionTimeoutS * 1000);
     // the order had left before the hang: the exchange has it, the ledger still holds it submitted
