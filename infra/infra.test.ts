@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
+import { leaseMsFor } from '@qrl-rebalancer/shared/app';
 import { ENV_VARS, loadConfig } from '@qrl-rebalancer/shared/config';
 
 const root = resolve(__dirname, '..');
@@ -78,17 +79,21 @@ function terraformEnv(): Record<string, string> {
     'OIDC_AUDIENCE = local.function_urls[key]',
     'OIDC_ALLOWED_EMAILS = join(",", concat([google_service_account.scheduler.email], local.caller_emails[key]))',
     'OIDC_GCLOUD_USER_EMAILS = join(",", local.gcloud_user_emails[key])',
+    'FUNCTION_TIMEOUT_S = tostring(local.functions[key].timeout)',
   ])
     expect(perFunction).toContain(line);
   expect([...perFunction.matchAll(/([A-Z_]+) =/g)].map((m) => m[1])).toEqual([
     'OIDC_AUDIENCE',
     'OIDC_ALLOWED_EMAILS',
     'OIDC_GCLOUD_USER_EMAILS',
+    'FUNCTION_TIMEOUT_S',
   ]);
   const env: Record<string, string> = {
     OIDC_AUDIENCE: 'https://qrl-rebalance-123456789012.asia-northeast1.run.app',
     OIDC_ALLOWED_EMAILS: 'qrl-scheduler@demo.iam.gserviceaccount.com',
     OIDC_GCLOUD_USER_EMAILS: '',
+    // the rebalance function's: local.functions.rebalance.timeout
+    FUNCTION_TIMEOUT_S: String(varDefault('rebalance_timeout_seconds')),
   };
   for (const [name, raw] of Object.entries(obj(tf.locals.common_env, 'common_env'))) {
     const value = str(raw, name);
@@ -252,6 +257,34 @@ describe('terraform', () => {
     expect(oidc.audience).toBe(hcl('local.function_urls[each.key]'));
     expect(http.uri).toBe(oidc.audience);
     expect(block(job.retry_config, 'retry_config').retry_count).toBe(hcl('var.scheduler_retry_count'));
+  });
+
+  it('passes each function its own timeout as FUNCTION_TIMEOUT_S', () => {
+    const functions = obj(tf.locals.functions, 'functions');
+    expect(obj(functions.rebalance, 'rebalance').timeout).toBe(hcl('var.rebalance_timeout_seconds'));
+    expect(loadConfig(terraformEnv()).functionTimeoutS).toBe(Number(varDefault('rebalance_timeout_seconds')));
+  });
+
+  it('retries a failed attempt until after the run lease ended, so a killed attempt is resumed under its own id', () => {
+    const retry = block(block(resources('google_cloud_scheduler_job').job, 'job').retry_config, 'retry_config');
+    const seconds = (raw: Json | undefined) => Number(/^(\d+)s$/.exec(str(raw, 'duration'))?.[1] ?? Number.NaN);
+    const times = retryTimes(
+      Number(varDefault('scheduler_retry_count')),
+      seconds(retry.min_backoff_duration),
+      seconds(retry.max_backoff_duration),
+      Number(retry.max_doublings),
+    );
+    // the contract of issue #18: +10, +30, +70, +150, +270 s after the failed attempt
+    expect(times).toEqual([10, 30, 70, 150, 270]);
+    expect(retryTimes(8, 10, 300, 3)).toEqual([10, 30, 70, 150, 310, 550, 850, 1150]);
+    const leaseS = leaseMsFor(Number(varDefault('rebalance_timeout_seconds'))) / 1000;
+    // a retry that meets a live lease answers 409 and Scheduler tries again; at least one retry comes
+    // after a lease taken at the very start of an attempt that failed at once, and one after a lease
+    // taken by an attempt killed at the timeout (its failure starts the back-off)
+    expect(times.some((t) => t > leaseS)).toBe(true);
+    expect(Math.max(...times)).toBeGreaterThan(leaseS + 60);
+    // deploy.sh schedules the same back-off
+    expect(deploySh).toContain('--min-backoff=10s --max-backoff=120s --max-doublings=3');
   });
 
   it('puts a TTL on expireAt of runs, order intents and snapshots', () => {
@@ -438,3 +471,20 @@ describe('shell scripts', () => {
     expect(result.status).toBe(0);
   });
 });
+
+/**
+ * When Cloud Scheduler retries, s after the failed attempt: the interval starts at min, doubles
+ * max_doublings times, then grows linearly by min·2^doublings, capped at max
+ * (https://cloud.google.com/scheduler/docs/reference/rest/v1/projects.locations.jobs#retryconfig:
+ * 10s/300s/3 → intervals 10, 20, 40, 80, 160, 240, 300).
+ */
+function retryTimes(count: number, minS: number, maxS: number, doublings: number): number[] {
+  const times: number[] = [];
+  let at = 0;
+  for (let i = 0; i < count; i += 1) {
+    const interval = i <= doublings ? minS * 2 ** i : minS * 2 ** doublings * (i - doublings + 1);
+    at += Math.min(interval, maxS);
+    times.push(at);
+  }
+  return times;
+}

@@ -24,7 +24,7 @@
 #   REPLAY_WINDOW_S [900]  RUN_RETENTION_DAYS [90]  LOG_LEVEL [info]
 #   REBALANCE_SCHEDULE [*/15 * * * *]  REBALANCE_PERIOD_MINUTES [15]  SNAPSHOT_SCHEDULE [0 * * * *]
 #   TIME_ZONE [Etc/UTC]  REBALANCE_TIMEOUT [120]  SNAPSHOT_TIMEOUT [60]  DEADLINE_MARGIN [30]
-#   SCHEDULER_RETRIES [2]  FUNCTION_MEMORY [512Mi]  INGRESS [all]
+#   SCHEDULER_RETRIES [5]  FUNCTION_MEMORY [512Mi]  INGRESS [all]
 #   STATIC_EGRESS_IP [false]  EGRESS_SUBNET_CIDR [10.8.0.0/26]
 #   CALLERS [] who may call which function by hand, recorded as themselves: space-separated
 #     member=function+function entries (=all for the three), members user:<email> or serviceAccount:<email>:
@@ -198,7 +198,7 @@ trap 'rm -rf "$env_dir"' EXIT
 # YAML strings in single quotes; a single quote inside is doubled.
 yaml_str() { printf "'%s'" "${1//\'/\'\'}"; }
 write_env() {
-  local file="$1" audience="$2" fn="$3"
+  local file="$1" audience="$2" fn="$3" timeout="$4"
   {
     echo "MEXC_BASE_URL: $(yaml_str "$MEXC_BASE_URL")"
     echo "MEXC_RECV_WINDOW_MS: $(yaml_str "$MEXC_RECV_WINDOW_MS")"
@@ -215,12 +215,13 @@ write_env() {
     echo "FIRESTORE_DATABASE: '(default)'"
     echo "RUN_RETENTION_DAYS: $(yaml_str "$RUN_RETENTION_DAYS")"
     echo "LOG_LEVEL: $(yaml_str "$LOG_LEVEL")"
+    echo "FUNCTION_TIMEOUT_S: $(yaml_str "$timeout")"
   } >"$file"
 }
 deploy_fn() {
   local fn="$1" timeout="$2" memory="$3" max_instances="$4" concurrency="$5"
   local env_file="${env_dir}/${fn}.yaml" stage="${env_dir}/src-${fn}"
-  write_env "$env_file" "$(fn_url "$fn")" "$fn"
+  write_env "$env_file" "$(fn_url "$fn")" "$fn" "$timeout"
   mkdir -p "$stage"
   cp "${dist_dir}/${fn}"/*.js "${dist_dir}/${fn}"/*.js.map "${dist_dir}/${fn}/package.json" "$stage/"
   "${gc[@]}" functions deploy "$(fn_name "$fn")" --gen2 --region="$REGION" --runtime=nodejs22 \

@@ -72,6 +72,8 @@ locals {
       OIDC_AUDIENCE           = local.function_urls[key]
       OIDC_ALLOWED_EMAILS     = join(",", concat([google_service_account.scheduler.email], local.caller_emails[key]))
       OIDC_GCLOUD_USER_EMAILS = join(",", local.gcloud_user_emails[key])
+      # the run's budget and lease are sized to the timeout the platform enforces
+      FUNCTION_TIMEOUT_S = tostring(local.functions[key].timeout)
     }
   }
 

@@ -15,6 +15,11 @@ resource "google_cloud_scheduler_job" "job" {
   # still runs; the ledger would dedupe it, but the attempt would be reported as failed.
   attempt_deadline = "${local.functions[each.key].timeout + var.scheduler_deadline_margin_seconds}s"
 
+  # Scheduler retries any answer outside 200-299 (HttpTarget: "acknowledged by means of an HTTP
+  # response code in the range [200 - 299]"), with intervals min, 2x, 4x, 8x, then max_backoff:
+  # https://cloud.google.com/scheduler/docs/reference/rest/v1/projects.locations.jobs#retryconfig
+  # A retry that meets the live attempt gets 409 run.in_progress and keeps retrying; the +150 s and
+  # +270 s retries come after the lease (timeout + 5 s) and resume a dead attempt under its own id.
   retry_config {
     retry_count          = var.scheduler_retry_count
     min_backoff_duration = "10s"

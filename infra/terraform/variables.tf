@@ -129,12 +129,22 @@ variable "rebalance_timeout_seconds" {
   description = "Timeout of the rebalance function. The scheduler attempt deadline is this plus scheduler_deadline_margin_seconds."
   type        = number
   default     = 120
+  validation {
+    # the function refuses FUNCTION_TIMEOUT_S below 30 (MIN_FUNCTION_TIMEOUT_S): no time to send and record an order
+    condition     = var.rebalance_timeout_seconds >= 30 && var.rebalance_timeout_seconds <= 3600
+    error_message = "The function timeout must be 30 to 3600 seconds: below 30 a run has no time to send an order and record it."
+  }
 }
 
 variable "snapshot_timeout_seconds" {
   description = "Timeout of the snapshot function."
   type        = number
   default     = 60
+  validation {
+    # the function refuses FUNCTION_TIMEOUT_S below 30 (MIN_FUNCTION_TIMEOUT_S): no time to send and record an order
+    condition     = var.snapshot_timeout_seconds >= 30 && var.snapshot_timeout_seconds <= 3600
+    error_message = "The function timeout must be 30 to 3600 seconds: below 30 a run has no time to send an order and record it."
+  }
 }
 
 variable "scheduler_deadline_margin_seconds" {
@@ -144,9 +154,13 @@ variable "scheduler_deadline_margin_seconds" {
 }
 
 variable "scheduler_retry_count" {
-  description = "Scheduler retries of a failed attempt (non-2xx or deadline). Retries reuse the schedule time, so the ledger dedupes them."
+  description = "Scheduler retries of a failed attempt (non-2xx or deadline). Retries reuse the schedule time, so the ledger dedupes them. A retry that finds the attempt still live is answered 409 and Scheduler retries again; 5 (Scheduler's most) with the 10s..120s back-off retries at +10, +30, +70, +150 and +270 s, past the run lease (function timeout + 5 s), so a killed attempt is resumed under its own id."
   type        = number
-  default     = 2
+  default     = 5
+  validation {
+    condition     = var.scheduler_retry_count >= 0 && var.scheduler_retry_count <= 5
+    error_message = "Cloud Scheduler allows 0 to 5 retries."
+  }
 }
 
 variable "function_memory" {

@@ -127,7 +127,8 @@ export async function checkHealth(input: HealthInput, deps: HealthDeps): Promise
       const summary = account.profiles[profile.id];
       if (!summary)
         return [read, { name: 'runs.fresh', ok: false, detail: 'no run has finished for this profile yet' }];
-      const ageMs = deps.clock.now().getTime() - summary.lastFinishedAt.getTime();
+      // lastFinishedAt is an instant of the ledger's clock (Firestore server time): judged by it
+      const ageMs = deps.ledger.now().getTime() - summary.lastFinishedAt.getTime();
       const failed = summary.lastRunStatus === 'failed';
       const completed = summary.lastCompletedAt ? summary.lastCompletedAt.toISOString() : 'never';
       return [

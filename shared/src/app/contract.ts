@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger';
 import type { Clock } from '../ports/clock';
 import type { Exchange } from '../ports/exchange';
 import type { FinalRunStatus, Ledger, RunTrigger } from '../ports/ledger';
+import type { RunBudget } from './run-deadlines';
 
 /**
  * The contract between the HTTP layer (functions, shared/src/http) and the use cases (shared/src/app).
@@ -36,6 +37,12 @@ export interface RebalanceDeps {
    * the function timeout): no order is signed after it, whatever the lease says
    */
   sendDeadlineMs?: number;
+  /**
+   * the time this request has inside the function timeout (run-deadlines.ts): every ledger and
+   * exchange call gets a deadline from it, and no order leaves without time to send and record it.
+   * Absent: no deadlines (tests of other things).
+   */
+  budget?: RunBudget;
   /** exchange calls made so far (the adapter's counter), for per-run metrics */
   exchangeCalls?: () => number;
 }

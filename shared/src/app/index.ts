@@ -17,4 +17,5 @@ export {
   UnknownProfileError,
   UnsettledOrdersError,
 } from './run-errors';
+export { LEASE_MARGIN_MS, leaseMsFor } from './run-lease';
 export { type SnapshotDeps, type SnapshotInput, type SnapshotResult, takeSnapshot } from './take-snapshot';

@@ -37,15 +37,20 @@ import {
   reportOrderFromPlan,
   storedReport,
 } from './report';
+import { deadlineExchange, deadlineLedger, RunDeadlineError, sendTimeLeftMs } from './run-deadlines';
 import {
   AbandonedRunError,
   LeaseLostError,
   ProfileMismatchError,
+  runEndUnrecorded,
   toAppError,
   UnknownProfileError,
   UnsettledOrdersError,
 } from './run-errors';
 import { DEFAULT_RECV_WINDOW_MS, DEFAULT_SEND_DEADLINE_MS, SEND_WINDOW_MS } from './send-window';
+
+/** Intent statuses that prove the order never reached the exchange. */
+const NEVER_SENT: ReadonlySet<string> = new Set(['pending', 'absent', 'rejected']);
 
 /** Claim commits lost to a concurrent writer before the run gives up (retryable: 503, Scheduler retries). */
 const MAX_CLAIM_RACES = 5;
@@ -79,9 +84,10 @@ interface Claimed extends Run {
  * tries again with the same id), or when the execution id belongs to a run of another profile
  * (run.profile_mismatch → 409).
  */
-export async function rebalanceOnce(input: RebalanceInput, deps: RebalanceDeps): Promise<RebalanceReport> {
-  const profile = deps.profiles[input.profileId];
-  if (!profile) throw new UnknownProfileError(input.profileId, Object.keys(deps.profiles));
+export async function rebalanceOnce(input: RebalanceInput, given: RebalanceDeps): Promise<RebalanceReport> {
+  const profile = given.profiles[input.profileId];
+  if (!profile) throw new UnknownProfileError(input.profileId, Object.keys(given.profiles));
+  const deps = withDeadlines(given);
   const counted = countingExchange(deps.exchange);
   const adapterCallsAtStart = deps.exchangeCalls?.();
   const run: Run = {
@@ -108,7 +114,8 @@ export async function rebalanceOnce(input: RebalanceInput, deps: RebalanceDeps):
       profileIds: Object.keys(deps.profiles),
     });
     if (opened.run) return existingRun(run, opened.run);
-    const now = deps.clock.now();
+    // what the ledger holds is judged by the ledger's clock, never this instance's (issue #18)
+    const now = deps.ledger.now();
     const start = { token: opened.token, ...startFields(run) };
     const lock = opened.account.lock;
     if (lock && lock.until > now) {
@@ -165,8 +172,13 @@ export async function rebalanceOnce(input: RebalanceInput, deps: RebalanceDeps):
       market = undefined; // the account changed under us: read the market again with it
       continue;
     }
-    const sendFrom = deps.clock.now().getTime();
-    const deadline = sendFrom + (deps.sendDeadlineMs ?? DEFAULT_SEND_DEADLINE_MS);
+    // sendBy is stored and later judged by other instances: it is an instant of the ledger's clock
+    // the point of no return: a claim that trades needs the time to send and record its orders
+    if (deps.budget && sendTimeLeftMs(deps.budget) <= 0) {
+      throw new RunDeadlineError(`claiming run ${input.executionId} to send ${legs.length} order(s)`, null);
+    }
+    const sendFrom = deps.ledger.now().getTime();
+    const deadline = sendDeadline(run).getTime();
     // Only the first order to leave is written `submitted` by the claim; the others are written
     // `pending` and submitted one by one while the lock is held. An order that never left is then
     // provably unsent after a crash (pending) instead of waiting out the visibility margin like
@@ -252,7 +264,7 @@ async function existingRun(run: Run, record: RunRecord): Promise<RebalanceReport
     return report;
   };
   if (record.status !== 'running') return answer(record);
-  if (record.lease && record.lease.until.getTime() > deps.clock.now().getTime()) return answer(record);
+  if (record.lease && record.lease.until.getTime() > deps.ledger.now().getTime()) return answer(record);
   const taken = await deps.ledger.takeOverRun({ runId: record.runId, owner: deps.owner, leaseMs: deps.leaseMs });
   if (taken.outcome === 'refused') {
     if (!taken.run) throw new LedgerUnavailableError('take over the run', new Error(`run ${record.runId} vanished`));
@@ -385,7 +397,7 @@ async function settleAndTrade(
     ledger,
     exchange,
     profile,
-    now: deps.clock.now(),
+    now: deps.ledger.now(),
     logger: log,
     recvWindowMs: run.recvWindowMs,
     runId: record.runId,
@@ -428,7 +440,7 @@ async function settleAndTrade(
     };
   }
 
-  const now = deps.clock.now();
+  const now = deps.ledger.now();
   const decided = decide(run, market, account, now);
   const thePlan = decided.plan;
   seen.plan = thePlan;
@@ -476,10 +488,30 @@ async function settleAndTrade(
       const intent = byId.get(order.clientOrderId);
       return intent ? [{ intent, order }] : [];
     }),
-    new Date(run.startedMs + (deps.sendDeadlineMs ?? DEFAULT_SEND_DEADLINE_MS)),
+    sendDeadline(run),
   );
   onExecuted(executed.legs);
   return tradedOutcome(run, planned, thePlan, executed);
+}
+
+/**
+ * When this run stops sending, as an instant of the ledger's clock (sendBy derives from it and is
+ * judged by it): what is left of the send budget, counted from the run's start.
+ */
+function sendDeadline(run: Run): Date {
+  const { deps } = run;
+  const elapsed = deps.clock.now().getTime() - run.startedMs;
+  const sendBudget = (deps.sendDeadlineMs ?? DEFAULT_SEND_DEADLINE_MS) - elapsed;
+  // and the point of no return: an order leaves only with time to send it and record the run's end
+  const left = deps.budget ? Math.min(sendBudget, sendTimeLeftMs(deps.budget)) : sendBudget;
+  return new Date(deps.ledger.now().getTime() + left);
+}
+
+/** The run's ledger and exchange, each call bounded by the time the request has left (run-deadlines.ts). */
+function withDeadlines(deps: RebalanceDeps): RebalanceDeps {
+  const { budget } = deps;
+  if (!budget) return deps;
+  return { ...deps, ledger: deadlineLedger(deps.ledger, budget), exchange: deadlineExchange(deps.exchange, budget) };
 }
 
 function trade(run: Claimed, legs: readonly Leg[], deadline: Date) {
@@ -487,7 +519,8 @@ function trade(run: Claimed, legs: readonly Leg[], deadline: Date) {
   return executeOrders(record.runId, legs, {
     exchange: run.exchange,
     logger: run.log,
-    clock: deps.clock,
+    // sendBy and the deadline are instants of the ledger's clock
+    clock: { now: () => deps.ledger.now() },
     deadline,
     recvWindowMs: run.recvWindowMs,
     submit: (input) =>
@@ -678,22 +711,34 @@ async function finish(
   const { record, profile, log, deps } = run;
   const { end, report } = recordOf(factsOf(run, record.attempt), outcome);
   const intents = (options.legs ?? []).flatMap((l): FinishIntent[] => (l.outcome ? [l.outcome] : []));
-  const finished = await deps.ledger.finishRun({
-    runId: record.runId,
-    owner: deps.owner,
-    accountId: run.accountId,
-    profileId: profile.id,
-    end,
-    ...(intents.length > 0 ? { intents } : {}),
-    ...(options.token ? { token: options.token } : {}),
-    ...(options.heldLock
-      ? {
-          // every run that priced the market stores its references, a blocked one too: that is how
-          // a move that holds becomes the new reference (price-references.ts)
-          account: outcome.priceReference ? { priceReference: outcome.priceReference } : {},
-        }
-      : {}),
-  });
+  const finished = await deps.ledger
+    .finishRun({
+      runId: record.runId,
+      owner: deps.owner,
+      accountId: run.accountId,
+      profileId: profile.id,
+      end,
+      ...(intents.length > 0 ? { intents } : {}),
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.heldLock
+        ? {
+            // every run that priced the market stores its references, a blocked one too: that is how
+            // a move that holds becomes the new reference (price-references.ts)
+            account: outcome.priceReference ? { priceReference: outcome.priceReference } : {},
+          }
+        : {}),
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof LedgerUnavailableError)) throw error;
+      // say what this attempt did that the ledger does not hold
+      const mayHaveLeft = (options.legs ?? []).filter((l) => !NEVER_SENT.has(l.intent.status));
+      throw runEndUnrecorded(
+        record.runId,
+        mayHaveLeft.map((l) => l.intent.clientOrderId),
+        record.lease?.until ?? null,
+        error,
+      );
+    });
   if (finished.outcome === 'lease_lost') {
     log.warn('run.lease_lost', { attempt: record.attempt, holder: finished.run?.lease?.owner ?? null });
     // finishRun wrote nothing, so a lock this attempt took would stay until it expires and hold
@@ -703,7 +748,7 @@ async function finish(
     const current = finished.run;
     if (current && current.status !== 'running') return storedReport(current);
     const liveElsewhere =
-      current?.lease && current.lease.owner !== deps.owner && current.lease.until > deps.clock.now();
+      current?.lease && current.lease.owner !== deps.owner && current.lease.until > deps.ledger.now();
     if (current && liveElsewhere) return inProgressReport(current);
   }
   const calls = finished.outcome === 'finished' ? finished.firestoreCalls : undefined;

@@ -283,17 +283,25 @@ function withLaterSettlements(orders: ReportOrder[], doc: StoredRecord): ReportO
   });
 }
 
+/** the code of an answer that met a live attempt of the same run */
+export const IN_PROGRESS = 'run.in_progress';
+
 export function inProgressReport(run: RunRecord): RebalanceReport {
   const until = run.lease ? run.lease.until.toISOString() : 'unknown';
+  const message = `attempt ${run.attempt} of run ${run.runId} is still working on it (lease until ${until}); nothing was done by this request; a retry after the lease ended resumes the run if that attempt died, else answers its report`;
   return {
     executionId: run.runId,
     profile: run.profileId,
     status: 'in_progress',
-    reason: null,
-    message: `attempt ${run.attempt} of run ${run.runId} is still working on it (lease until ${until}); ask again for its report`,
+    reason: IN_PROGRESS,
+    message,
     duplicate: true,
     dryRun: run.dryRun,
     attempt: run.attempt,
     orders: [],
+    // Cloud Scheduler retries only a non-2xx answer (HttpTarget: acknowledged by a code in 200-299,
+    // https://cloud.google.com/scheduler/docs/reference/rest/v1/projects.locations.jobs#httptarget):
+    // the caller answers 409, and the retry after the lease ended takes the run over
+    error: { code: IN_PROGRESS, message, retryable: true },
   };
 }

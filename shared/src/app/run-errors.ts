@@ -1,4 +1,5 @@
 import { AppError } from '../errors/app-error';
+import { LedgerUnavailableError } from '../ports/ledger';
 
 /**
  * The request named a profile STRATEGY_PROFILES does not define; thrown before anything is claimed
@@ -132,4 +133,23 @@ export function errorRecord(error: AppError): ErrorRecord {
     retryable: error.retryable,
     metadata: error.metadata,
   };
+}
+
+/**
+ * The run did its work but the ledger could not record its end (Firestore unavailable, or the
+ * commit past its deadline): still ledger.unavailable (503), saying what the ledger does not hold.
+ * The run stays `running` until its lease ends; Scheduler's retry of the same id then takes it over
+ * and records the orders from the exchange.
+ */
+export function runEndUnrecorded(
+  runId: string,
+  sent: readonly string[],
+  leaseUntil: Date | null,
+  cause: LedgerUnavailableError,
+): LedgerUnavailableError {
+  return new LedgerUnavailableError("record the run's end", cause, {
+    what: `run ${runId} ${sent.length > 0 ? `sent order(s) ${sent.join(', ')}` : 'sent no order'}, but the ledger could not record its end: ${cause.what}`,
+    notDone: `the run's end, its orders' answers (fills, fees, turnover) and the account lock release are not recorded; the run stays running until its lease ends${leaseUntil ? ` (${leaseUntil.toISOString()})` : ''}`,
+    todo: 'nothing: a Scheduler retry of this id after the lease, or the next run on the account, takes it over and records the orders as the exchange has them; if it repeats, check Firestore availability',
+  });
 }

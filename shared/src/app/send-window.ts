@@ -17,14 +17,18 @@ import type { OrderIntent } from '../ports/ledger';
 /** how long after the ledger said "send" the order may still be signed */
 export const SEND_WINDOW_MS = 5_000;
 /**
- * Added after sendBy + recvWindow before an unseen sent order is final: covers the clock difference
- * between the sending instance, the reconciling one and MEXC, and an accepted order that MEXC shows
- * to queries late (engine backlog). Two minutes: a run blocked by it only waits for the next trigger.
+ * Added after sendBy + recvWindow before an unseen sent order is final: covers the difference
+ * between the ledger's clock (Firestore server time, in which sendBy is written and judged; no
+ * instance clock takes part) and MEXC's, and an accepted order that MEXC shows to queries late
+ * (engine backlog). Two minutes: a run blocked by it only waits for the next trigger.
  */
 export const VISIBILITY_MARGIN_MS = 2 * 60_000;
 /** MEXC's largest recvWindow: the safe assumption when the exchange adapter does not say */
 export const DEFAULT_RECV_WINDOW_MS = 60_000;
-/** in-process budget from the start of a run for sending orders, well below the 120 s function timeout */
+/**
+ * in-process budget from the start of a run for sending orders, well below the 120 s function
+ * timeout; the run's deadlines (run-deadlines.ts) may end it sooner
+ */
 export const DEFAULT_SEND_DEADLINE_MS = 60_000;
 
 /** The instant after which an unseen intent is provably never executed (null: it may be declared at once). */

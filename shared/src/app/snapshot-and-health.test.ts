@@ -114,7 +114,8 @@ describe('checkHealth', () => {
   });
 
   it('is ok after a recent run, and stale once it is older than the threshold', async () => {
-    // the run finished 20 minutes ago by the ledger's clock; health reads the real one
+    // the run finished 20 minutes ago by the ledger's clock, which health judges it by (the
+    // instance clock of `setup()` plays no part: on Firestore the ledger's clock is server time)
     const past = new ManualClock(Date.now() - 20 * 60_000);
     const deps = { ...setup(), ledger: createMemoryLedger({ retentionDays: 30, clock: past }) };
     const opened = await deps.ledger.openRun({ runId: 'run-health-1', accountId: 'acct-qrl' });
@@ -128,6 +129,7 @@ describe('checkHealth', () => {
       dryRun: true,
       end: { status: 'skipped', reason: 'within_band', summary: 'within band', details: {} },
     });
+    past.advance(20 * 60_000);
     expect((await checkHealth({ profileId: 'qrl', staleAfterMs: 3_600_000 }, deps)).status).toBe('ok');
     const stale = await checkHealth({ profileId: 'qrl', staleAfterMs: 600_000 }, deps);
     expect(stale.status).toBe('degraded');

@@ -26,6 +26,9 @@ describe('loadConfig', () => {
     expect(config.replayWindowS).toBe(900);
     expect(config.ledger).toBe('firestore');
     expect(config.runRetentionDays).toBe(90);
+    // the deployed rebalance timeout
+    expect(config.functionTimeoutS).toBe(120);
+    expect(loadConfig({ ...verified, FUNCTION_TIMEOUT_S: '300' }).functionTimeoutS).toBe(300);
   });
 
   it.each([
@@ -36,6 +39,13 @@ describe('loadConfig', () => {
     [{ MEXC_BASE_URL: 'not a url' }, /MEXC_BASE_URL must be an absolute URL/],
     [{ OIDC_ALLOWED_EMAILS: 'a@b.c, nope' }, /OIDC_ALLOWED_EMAILS/],
     [{ LIVE_TRADING: 'true' }, /MEXC_API_KEY and MEXC_API_SECRET are required/],
+    [{ FUNCTION_TIMEOUT_S: '120s' }, /FUNCTION_TIMEOUT_S must be a whole number/],
+    [{ FUNCTION_TIMEOUT_S: '0' }, /FUNCTION_TIMEOUT_S must be at least 1/],
+    [
+      { FUNCTION_TIMEOUT_S: '20' },
+      /FUNCTION_TIMEOUT_S must be at least 30: a shorter run has no time to send an order/,
+    ],
+    [{ FUNCTION_TIMEOUT_S: '3601' }, /FUNCTION_TIMEOUT_S must be at most 3600/],
     [{ ACCOUNT_ID: '-leading-dash' }, /ACCOUNT_ID must be 1 to 150 of/],
     [{ ACCOUNT_ID: 'has/slash' }, /ACCOUNT_ID must be 1 to 150 of/],
     [{ ACCOUNT_ID: '__reserved__' }, /ACCOUNT_ID must be 1 to 150 of/],

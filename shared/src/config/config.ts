@@ -27,6 +27,8 @@ export interface Config {
   ledger: 'firestore' | 'memory';
   firestore: { projectId: string | undefined; databaseId: string; emulatorHost: string | undefined };
   runRetentionDays: number;
+  /** the platform's timeout of this function, s: a run ends inside it, and its lease outlives it by a margin */
+  functionTimeoutS: number;
   logLevel: LogLevel;
 }
 
@@ -96,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       emulatorHost: e.FIRESTORE_EMULATOR_HOST,
     },
     runRetentionDays: e.RUN_RETENTION_DAYS,
+    functionTimeoutS: e.FUNCTION_TIMEOUT_S,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -40,6 +40,13 @@ const accountId = v.pipe(
   v.check((s) => !/^__.*__$/.test(s), 'must not have the form __name__ (Firestore reserves it)'),
 );
 
+/**
+ * The shortest function timeout in which a run can still trade: the answer reserve, one order call
+ * and the final commit's reserve (shared/src/app/run-deadlines.ts; a test there ties the two), plus
+ * the reads before them.
+ */
+export const MIN_FUNCTION_TIMEOUT_S = 30;
+
 const fields = {
   MEXC_BASE_URL: v.optional(url, 'https://api.mexc.com'),
   MEXC_API_KEY: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
@@ -62,6 +69,18 @@ const fields = {
   FIRESTORE_DATABASE: v.optional(v.string(), '(default)'),
   FIRESTORE_EMULATOR_HOST: v.optional(v.string()),
   RUN_RETENTION_DAYS: v.optional(intString(1, 3650), '90'),
+  // the function's timeout as deployed (Cloud Run functions allow up to 3600 s for HTTP functions);
+  // a run's budget and its lease are sized to it
+  FUNCTION_TIMEOUT_S: v.optional(
+    v.pipe(
+      intString(1, 3600),
+      v.minValue(
+        MIN_FUNCTION_TIMEOUT_S,
+        `must be at least ${MIN_FUNCTION_TIMEOUT_S}: a shorter run has no time to send an order (10 s call) and still record it (10 s) before the platform ends it`,
+      ),
+    ),
+    '120',
+  ),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error'), 'info'),
 } as const;
 

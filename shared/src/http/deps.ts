@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { RebalanceDeps } from '../app/contract';
+import { functionBudget } from '../app/run-deadlines';
+import { leaseMsFor } from '../app/run-lease';
 import { type Authenticator, createAuthenticator } from '../auth/authenticator';
 import type { Config } from '../config/config';
 import { parseProfiles, type StrategyProfile } from '../domain/profile';
@@ -10,9 +12,6 @@ import { createMemoryLedger } from '../ledger/memory';
 import type { CountedLedger } from '../ledger/store-ledger';
 import type { Logger } from '../observability/logger';
 import { type Clock, systemClock } from '../ports/clock';
-
-/** Run lease and account lock: longer than a run takes, shorter than the Scheduler's retry back-off. */
-export const LEASE_MS = 5 * 60_000;
 
 /** The adapters one function instance uses, built on first use and kept for the instance's life. */
 export interface Adapters {
@@ -63,7 +62,7 @@ export function createDeps(config: Config, logger: Logger, options: CreateDepsOp
             projectId: config.firestore.projectId,
             databaseId: config.firestore.databaseId,
             retentionDays: config.runRetentionDays,
-            clock,
+            // no clock: leases and locks are judged by Firestore's server time, never this instance's clock
           });
     return { exchange, ledger };
   };
@@ -99,7 +98,10 @@ export function createDeps(config: Config, logger: Logger, options: CreateDepsOp
         profiles,
         liveTrading: config.liveTrading,
         owner,
-        leaseMs: LEASE_MS,
+        // sized to the function timeout: a live attempt never outlives it (run-lease.ts)
+        leaseMs: leaseMsFor(config.functionTimeoutS),
+        // measured from here, right after the request was authenticated, on a monotonic clock
+        budget: functionBudget(config.functionTimeoutS),
         exchangeCalls: () => exchange.metrics().calls - callsAtStart,
       };
     },

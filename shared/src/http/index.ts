@@ -2,7 +2,7 @@ export { loadConfig } from '../config/config';
 export { createLogger } from '../observability/logger';
 export { type BadJsonAnswer, installBadJsonAnswer, isJsonParseFailure } from './bad-json';
 export { deepHealthFromEnv, deepHealthHttp } from './deep-health';
-export { type CreateDepsOptions, createDeps, type FunctionDeps, LEASE_MS } from './deps';
+export { type CreateDepsOptions, createDeps, type FunctionDeps } from './deps';
 export {
   answerBadJsonBodies,
   functionFromEnv,

@@ -141,7 +141,7 @@ describe('httpStatus of a result', () => {
     ['completed', 200, report('completed')],
     ['dry run', 200, report('dry_run')],
     ['skipped (stale, locked, within band, guard)', 200, report('skipped')],
-    ['in progress elsewhere', 200, report('in_progress', true)],
+    ['in progress elsewhere: non-2xx, so Scheduler retries until the lease ended', 409, report('in_progress', true)],
     ['duplicate of a completed run', 200, report('completed', true)],
     ['duplicate of a failed run: a retry would only read it again', 200, report('failed', true)],
     ['a run that failed now (recorded as failed)', 500, report('failed')],

@@ -34,8 +34,10 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
  * The one place an outcome becomes an HTTP status. Cloud Scheduler retries every non-2xx answer, so:
  * - a snapshot is 200; deep health is 200 only when every check passed, else 503 (a stale last run
  *   included: the uptime check must fire when the scheduler is dead);
- * - a report is 200 whatever it says, skips, duplicates and in-progress included; a run that ended
+ * - a report is 200 whatever it says, skips and duplicates included; a run that ended
  *   `failed` is 500 because the ledger holds it as finished and a retry would only read it back;
+ * - `in_progress` (another attempt holds a live lease on this execution id) is 409 run.in_progress:
+ *   Scheduler must keep retrying, so that a retry after the lease ended resumes a dead attempt;
  * - an error whose code is in ERROR_STATUS answers that status;
  * - any other error is 503 only when it says `retryable`: nothing was done that a second attempt
  *   could repeat (ledger or exchange unavailable before any order);
@@ -46,6 +48,7 @@ export function httpStatus(outcome: Outcome): number {
   if ('health' in outcome) return outcome.health === 'ok' ? 200 : 503;
   if ('report' in outcome) {
     const { report } = outcome;
+    if (report.status === 'in_progress') return 409;
     if (report.status === 'failed' && !report.duplicate) return 500;
     return 200;
   }

@@ -30,8 +30,8 @@ export class Accounts implements AccountLedger {
     const path = paths.account(checkId('account id', input.accountId));
     checkId('run id', input.runId);
     return this.ctx.transact<AcquireLockResult>('take the account lock', async (read) => {
-      const now = this.ctx.now();
       const data = await read(path);
+      const now = this.ctx.now();
       const account = parseAccount(path, input.accountId, data);
       const held = account.lock;
       // A later attempt of the same run adopts its predecessor's lock: the run takeover already

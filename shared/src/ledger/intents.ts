@@ -53,8 +53,8 @@ export class Intents implements IntentLedger {
   async updateIntent(input: UpdateIntentInput): Promise<OrderIntent> {
     const path = paths.intent(checkId('run id', input.runId), checkId('client order id', input.clientOrderId));
     return this.ctx.transact<OrderIntent>('update the order intent', async (read) => {
-      const now = this.ctx.now();
       const data = await read(path);
+      const now = this.ctx.now();
       if (!data) throw intentNotFound(path, input.runId, input.clientOrderId);
       const current = parseIntent(path, data);
       if (input.onlyFrom && !input.onlyFrom.includes(current.status)) return { writes: [], result: current };
@@ -99,8 +99,8 @@ export class Intents implements IntentLedger {
     const path = paths.intent(input.runId, checkId('client order id', input.clientOrderId));
     const accountPath = paths.account(checkId('account id', input.accountId));
     return this.ctx.transact<SubmitIntentResult>('mark the order intent submitted', async (read) => {
-      const now = this.ctx.now();
       const [data, runData, accountData] = [await read(path), await read(runPath), await read(accountPath)];
+      const now = this.ctx.now();
       if (!data) throw intentNotFound(path, input.runId, input.clientOrderId);
       const intent = parseIntent(path, data);
       if (intent.status !== 'pending') {

@@ -205,8 +205,9 @@ export class Runs implements RunLedger {
   async takeOverRun(input: TakeOverInput): Promise<TakeOverResult> {
     const path = paths.run(checkId('run id', input.runId));
     return this.ctx.transact<TakeOverResult>('take over the run', async (read) => {
-      const now = this.ctx.now();
       const data = await read(path);
+      // after the read: on Firestore it is what teaches the ledger's clock the database's time
+      const now = this.ctx.now();
       if (!data) return { writes: [], result: { outcome: 'refused', run: null } };
       const run = parseRun(path, data);
       if (run.status !== 'running' || (run.lease && run.lease.until > now)) {
@@ -228,10 +229,10 @@ export class Runs implements RunLedger {
     const runPath = paths.run(checkId('run id', input.runId));
     const accountPath = input.accountId ? paths.account(checkId('account id', input.accountId)) : undefined;
     return this.ctx.transact<ExtendLeaseResult>('extend the lease', async (read) => {
-      const now = this.ctx.now();
-      const until = leaseUntil(now, input.leaseMs);
       const writes: DocWrite[] = [];
       const runData = await read(runPath);
+      const now = this.ctx.now();
+      const until = leaseUntil(now, input.leaseMs);
       const run = runData ? parseRun(runPath, runData) : null;
       // An expired lease is lost even if nobody took it yet: a takeover may land at any moment.
       const ownsRun = run !== null && holdsRunLease(run, input.owner, now);
@@ -341,10 +342,10 @@ export class Runs implements RunLedger {
     const accountPath = paths.account(input.accountId);
     const callsBefore = this.calls();
     return this.ctx.transact<FinishResult>('finish the run', async (read) => {
-      const now = this.ctx.now();
       const runData = await read(runPath);
       const run = runData ? parseRun(runPath, runData) : null;
       const accountData = await read(accountPath);
+      const now = this.ctx.now();
       if (!run || !holdsRunLease(run, input.owner, now)) {
         return { writes: [], result: { outcome: 'lease_lost', run } };
       }

@@ -49,6 +49,7 @@ export function createStoreLedger(store: DocStore, options: StoreLedgerOptions):
     listIntents: (runId) => intents.listIntents(runId),
     listUnsettledIntents: (accountId) => intents.listUnsettledIntents(accountId),
     recordSnapshot: (input) => snapshots.recordSnapshot(input),
+    now: () => ctx.now(),
     calls: counted.calls,
     fresh: () => createStoreLedger(store, options),
   };

@@ -4,6 +4,7 @@ import type { Clock } from '../../ports/clock';
 import type { Exchange } from '../../ports/exchange';
 import type { Ledger } from '../../ports/ledger';
 import type { RebalanceDeps, RebalanceInput } from '../contract';
+import { leaseMsFor } from '../run-lease';
 
 /** A clock a test moves by hand; the ledger, the use case and the fake exchange share it. */
 export class ManualClock implements Clock {
@@ -16,7 +17,8 @@ export class ManualClock implements Clock {
   }
 }
 
-export const TEST_LEASE_MS = 300_000;
+/** the deployed lease: a 120 s function timeout plus the margin */
+export const TEST_LEASE_MS = leaseMsFor(120);
 
 export interface TestDeps extends RebalanceDeps {
   /** parsed log lines of this deps' logger */

@@ -212,17 +212,18 @@ export class MexcTransport {
       }
       if (!this.synced) await this.syncTime();
       // Checked at the last moment before signing: the signed timestamp is then ≤ sendBy, and MEXC
-      // refuses it after recvWindow, so the order cannot execute after sendBy + recvWindow.
-      const at = this.options.now();
-      if (call.sendBy !== undefined && at > call.sendBy) {
+      // refuses it after recvWindow, so the order cannot execute after sendBy + recvWindow. Both are
+      // real time (sendBy the ledger's server time, the timestamp MEXC's, as synced above), so an
+      // instance whose own clock is off neither sends late nor refuses a timely send.
+      const timestamp = Math.round(this.options.now() + this.offsetMs);
+      if (call.sendBy !== undefined && timestamp > call.sendBy) {
         throw new SendDeadlinePassedError({
           endpoint,
           clientOrderId: call.order?.clientOrderId ?? '?',
           sendBy: call.sendBy,
-          now: at,
+          now: timestamp,
         });
       }
-      const timestamp = Math.round(at + this.offsetMs);
       query = signQuery(call.params, { timestamp, recvWindowMs: this.options.recvWindowMs }, apiSecret).query;
       headers['X-MEXC-APIKEY'] = apiKey;
     }

@@ -13,6 +13,7 @@ import {
   type TxOutcome,
   type TxRead,
 } from '../doc-store';
+import type { ServerClock } from '../server-clock';
 
 const ALREADY_EXISTS = 6;
 const FAILED_PRECONDITION = 9;
@@ -25,14 +26,26 @@ const NOT_FOUND = 5;
  * precondition.
  */
 export class FirestoreStore implements DocStore {
+  private readonly maxTransactionAttempts: number;
+  /** learns the database's time from every answer (server-clock.ts) */
+  private readonly serverClock: ServerClock | undefined;
+
   constructor(
     private readonly db: Firestore,
-    private readonly maxTransactionAttempts = 25,
-  ) {}
+    options: { maxTransactionAttempts?: number; serverClock?: ServerClock } = {},
+  ) {
+    this.maxTransactionAttempts = options.maxTransactionAttempts ?? 25;
+    this.serverClock = options.serverClock;
+  }
+
+  private observe(time: Timestamp | undefined): void {
+    if (time && this.serverClock) this.serverClock.observe(time.toDate());
+  }
 
   async getAll(paths: readonly string[]): Promise<(StoredDoc | null)[]> {
     if (paths.length === 0) return [];
     const snaps = await this.db.getAll(...paths.map((path) => this.db.doc(path)));
+    this.observe(snaps[0]?.readTime);
     // getAll answers in request order
     return snaps.map((snap) =>
       snap.exists && snap.updateTime
@@ -43,6 +56,7 @@ export class FirestoreStore implements DocStore {
 
   async list(collectionPath: string): Promise<StoredRecord[]> {
     const query = await this.db.collection(collectionPath).get();
+    this.observe(query.readTime);
     return query.docs.map((doc) => fromFirestoreRecord(doc.data()));
   }
 
@@ -62,6 +76,7 @@ export class FirestoreStore implements DocStore {
     }
     try {
       const results = await batch.commit();
+      this.observe(results[0]?.writeTime);
       return results.map((r) => versionOf(r.writeTime));
     } catch (error) {
       const code = grpcCode(error);
@@ -80,6 +95,7 @@ export class FirestoreStore implements DocStore {
       async (tx: Transaction) => {
         const read: TxRead = async (path) => {
           const snap = await tx.get(this.db.doc(path));
+          this.observe(snap.readTime);
           return snap.exists ? fromFirestoreRecord(snap.data() ?? {}) : null;
         };
         const outcome = await body(read);

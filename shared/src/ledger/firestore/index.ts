@@ -1,5 +1,6 @@
 import { Firestore } from '@google-cloud/firestore';
-import { type Clock, systemClock } from '../../ports/clock';
+import type { Clock } from '../../ports/clock';
+import { ServerClock } from '../server-clock';
 import { type CountedLedger, createStoreLedger } from '../store-ledger';
 import { FirestoreStore } from './firestore-store';
 
@@ -9,6 +10,11 @@ export interface FirestoreLedgerOptions {
   /** `(default)` unless the ledger lives in a named database */
   databaseId?: string;
   retentionDays: number;
+  /**
+   * Tests only: a clock that replaces the database's time, so a test can let a lease run out
+   * without waiting. Without it (production) the ledger's clock is Firestore's server time
+   * (server-clock.ts), whatever this instance's wall clock says.
+   */
   clock?: Clock;
 }
 
@@ -26,9 +32,10 @@ export function createFirestoreLedger(options: FirestoreLedgerOptions): Firestor
     ...(options.projectId ? { projectId: options.projectId } : {}),
     databaseId: options.databaseId ?? '(default)',
   });
-  const ledger = createStoreLedger(new FirestoreStore(db), {
+  const serverClock = new ServerClock();
+  const ledger = createStoreLedger(new FirestoreStore(db, { serverClock }), {
     retentionDays: options.retentionDays,
-    clock: options.clock ?? systemClock,
+    clock: options.clock ?? serverClock,
   });
   return { ...ledger, close: () => db.terminate() };
 }

@@ -14,4 +14,12 @@ export * from './values';
  * Plain TypeScript at this boundary: Date for instants, decimal strings (or Big on the way in) for
  * money. Adapters (Firestore, memory) share one implementation over a document store.
  */
-export interface Ledger extends RunLedger, AccountLedger, IntentLedger, SnapshotLedger {}
+export interface Ledger extends RunLedger, AccountLedger, IntentLedger, SnapshotLedger {
+  /**
+   * The ledger's clock: the instant every lease, lock, send deadline and visibility judgement is
+   * written and compared in. Firestore: the database's server time as its answers carry it, carried
+   * forward by a monotonic clock (server-clock.ts), never this instance's wall clock; memory: its Clock.
+   * Callers judge what they read from the ledger by this, not by their own clock.
+   */
+  now(): Date;
+}

@@ -40,12 +40,14 @@ export interface ReadToken {
 
 /** A ledger operation failed on the storage side (network, quota, contention); retrying may help. */
 export class LedgerUnavailableError extends AppError {
-  constructor(operation: string, cause: unknown) {
+  /** `said`: what the caller knows better than the ledger step (what its run had done, what happens next) */
+  constructor(operation: string, cause: unknown, said: { what?: string; notDone?: string; todo?: string } = {}) {
     super({
       code: 'ledger.unavailable',
-      what: `the ledger could not ${operation}: ${cause instanceof Error ? cause.message : String(cause)}`,
-      notDone: 'the ledger step was not recorded, so the run did not go on past it',
-      todo: 'retry later; if it persists, check Firestore availability and the runtime account permissions',
+      what: said.what ?? `the ledger could not ${operation}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      notDone: said.notDone ?? 'the ledger step was not recorded, so the run did not go on past it',
+      todo:
+        said.todo ?? 'retry later; if it persists, check Firestore availability and the runtime account permissions',
       retryable: true,
       cause,
       metadata: { operation },
