@@ -130,9 +130,9 @@ variable "rebalance_timeout_seconds" {
   type        = number
   default     = 120
   validation {
-    # the function refuses FUNCTION_TIMEOUT_S below 30 (MIN_FUNCTION_TIMEOUT_S): no time to send and record an order
+    # below 30 s the run's call caps shrink (run-deadlines.ts limitsFor): a deployment keeps the full 10 s order call
     condition     = var.rebalance_timeout_seconds >= 30 && var.rebalance_timeout_seconds <= 3600
-    error_message = "The function timeout must be 30 to 3600 seconds: below 30 a run has no time to send an order and record it."
+    error_message = "The function timeout must be 30 to 3600 seconds: below 30 the run's order call and final commit get less than their full 10 s each."
   }
 }
 
@@ -141,9 +141,9 @@ variable "snapshot_timeout_seconds" {
   type        = number
   default     = 60
   validation {
-    # the function refuses FUNCTION_TIMEOUT_S below 30 (MIN_FUNCTION_TIMEOUT_S): no time to send and record an order
+    # below 30 s the run's call caps shrink (run-deadlines.ts limitsFor): a deployment keeps the full 10 s order call
     condition     = var.snapshot_timeout_seconds >= 30 && var.snapshot_timeout_seconds <= 3600
-    error_message = "The function timeout must be 30 to 3600 seconds: below 30 a run has no time to send an order and record it."
+    error_message = "The function timeout must be 30 to 3600 seconds: below 30 the run's order call and final commit get less than their full 10 s each."
   }
 }
 

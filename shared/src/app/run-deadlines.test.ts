@@ -4,7 +4,16 @@ import { createMemoryLedger, MemoryStore } from '../ledger/memory';
 import type { Exchange } from '../ports/exchange';
 import { LedgerUnavailableError } from '../ports/ledger';
 import { rebalanceOnce } from './rebalance-once';
-import { functionBudget, RunDeadlineError, type RunLimits, sendTimeLeftMs, startBudget, within } from './run-deadlines';
+import {
+  DEFAULT_RUN_LIMITS,
+  functionBudget,
+  limitsFor,
+  RunDeadlineError,
+  type RunLimits,
+  sendTimeLeftMs,
+  startBudget,
+  within,
+} from './run-deadlines';
 import { FakeExchange } from './testing/fake-exchange';
 import { ManualClock, runInput, testDeps } from './testing/run-deps';
 
@@ -125,9 +134,23 @@ describe('rebalanceOnce inside its budget', () => {
   });
 });
 
-describe('the shortest function timeout the config accepts', () => {
-  it('still leaves time to send an order and record the run', () => {
+describe('the limits of a function timeout', () => {
+  it('are the defaults for the deployed 120 s', () => {
+    expect(limitsFor(120)).toEqual(DEFAULT_RUN_LIMITS);
+  });
+
+  it('shrink with a short timeout so that half the budget is left for the reads and the send', () => {
+    expect(limitsFor(10)).toEqual({
+      finishReserveMs: 2_000,
+      orderCallMs: 2_000,
+      ledgerCallMs: 2_000,
+      exchangeCallMs: 4_000,
+    });
+  });
+
+  it('at the shortest timeout the config accepts, still leave time to send an order and record the run', () => {
     const budget = functionBudget(MIN_FUNCTION_TIMEOUT_S);
-    expect(sendTimeLeftMs(budget)).toBeGreaterThanOrEqual(5_000);
+    expect(budget.limits).toEqual(limitsFor(MIN_FUNCTION_TIMEOUT_S));
+    expect(sendTimeLeftMs(budget)).toBeGreaterThanOrEqual(1_500);
   });
 });

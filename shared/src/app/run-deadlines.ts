@@ -30,6 +30,21 @@ export const DEFAULT_RUN_LIMITS: RunLimits = {
   exchangeCallMs: 30_000,
 };
 
+/**
+ * The limits for a function with this timeout: the defaults, each capped at a share of the budget
+ * so that a short timeout (the fault campaign runs with seconds, to keep its lease waits short)
+ * still leaves half of its budget for the reads and the send. From about 40 s up they are the defaults.
+ */
+export function limitsFor(functionTimeoutS: number): RunLimits {
+  const quarter = Math.floor((functionTimeoutS * 1000 - ANSWER_RESERVE_MS) / 4);
+  return {
+    finishReserveMs: Math.min(DEFAULT_RUN_LIMITS.finishReserveMs, quarter),
+    orderCallMs: Math.min(DEFAULT_RUN_LIMITS.orderCallMs, quarter),
+    ledgerCallMs: Math.min(DEFAULT_RUN_LIMITS.ledgerCallMs, quarter),
+    exchangeCallMs: Math.min(DEFAULT_RUN_LIMITS.exchangeCallMs, 2 * quarter),
+  };
+}
+
 /** Time kept after the run returns, to write the HTTP answer and the last log lines before the platform's timeout. */
 export const ANSWER_RESERVE_MS = 2_000;
 
@@ -50,8 +65,8 @@ export function startBudget(
 }
 
 /** The budget of one request to a function with this timeout. */
-export function functionBudget(functionTimeoutS: number, limits?: RunLimits): RunBudget {
-  return startBudget(functionTimeoutS * 1000 - ANSWER_RESERVE_MS, limits ? { limits } : {});
+export function functionBudget(functionTimeoutS: number, limits = limitsFor(functionTimeoutS)): RunBudget {
+  return startBudget(functionTimeoutS * 1000 - ANSWER_RESERVE_MS, { limits });
 }
 
 /** ms an order may still take to leave, with the end of the run still recordable after it */

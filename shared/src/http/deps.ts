@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { RebalanceDeps } from '../app/contract';
-import { functionBudget } from '../app/run-deadlines';
+import { functionBudget, limitsFor } from '../app/run-deadlines';
 import { leaseMsFor } from '../app/run-lease';
 import { type Authenticator, createAuthenticator } from '../auth/authenticator';
 import type { Config } from '../config/config';
@@ -54,7 +54,12 @@ export function createDeps(config: Config, logger: Logger, options: CreateDepsOp
 
   const buildAdapters = (): Adapters => {
     if (options.adapters) return options.adapters();
-    const exchange = createMexcClient(config.mexc, { logger: logger.child({ component: 'mexc' }), clock });
+    const exchange = createMexcClient(config.mexc, {
+      logger: logger.child({ component: 'mexc' }),
+      clock,
+      // one attempt never outlasts what the run's deadlines allow an order call (equal by construction)
+      timeoutMs: limitsFor(config.functionTimeoutS).orderCallMs,
+    });
     const ledger =
       config.ledger === 'memory'
         ? createMemoryLedger({ retentionDays: config.runRetentionDays, clock })
