@@ -1,0 +1,148 @@
+/**
+ * A loopback gRPC proxy in front of the Firestore emulator, so the explorer sees every ledger call
+ * the function makes and can act at it (hold it, fail it, kill the process before or after it).
+ *
+ * The Firestore client speaks gRPC over cleartext HTTP/2 (h2c) to FIRESTORE_EMULATOR_HOST; each RPC
+ * is one HTTP/2 stream whose `:path` names it, e.g. `/google.firestore.v1.Firestore/Commit` (gRPC
+ * over HTTP/2 protocol: https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md). The status
+ * travels in trailers, or, for an error before any message, in a "Trailers-Only" HEADERS frame that
+ * ends the stream; the proxy keeps that shape, because grpc-js reads the status from a HEADERS frame
+ * only when it carries END_STREAM.
+ */
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+
+export interface LedgerCall {
+  /** the RPC name, e.g. `Commit`, `BatchGetDocuments`, `BeginTransaction`, `RunQuery` */
+  method: string;
+}
+
+/** What to do with one call, decided before any of it reaches the emulator. */
+export type LedgerVerdict =
+  | { kind: 'forward' }
+  /** answer the call with this gRPC status without forwarding it (14 UNAVAILABLE, 10 ABORTED) */
+  | { kind: 'fail'; grpcStatus: number; message: string }
+  /** never answer (the process is being killed) */
+  | { kind: 'swallow' };
+
+export interface LedgerGate {
+  before(call: LedgerCall): Promise<LedgerVerdict>;
+  /** the emulator's whole answer reached the function */
+  after(call: LedgerCall): void;
+}
+
+export interface LedgerProxy {
+  /** host:port, the function's FIRESTORE_EMULATOR_HOST */
+  readonly host: string;
+  close(): Promise<void>;
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
+
+function forwardable(headers: http2.IncomingHttpHeaders, keepPseudo: readonly string[]): http2.OutgoingHttpHeaders {
+  const out: http2.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    if (name.startsWith(':') && !keepPseudo.includes(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+export async function startLedgerProxy(upstreamHost: string, gate: LedgerGate): Promise<LedgerProxy> {
+  let upstream: http2.ClientHttp2Session | null = null;
+  const session = () => {
+    if (!upstream || upstream.closed || upstream.destroyed) {
+      const s = http2.connect(`http://${upstreamHost}`);
+      // a dropped emulator connection fails the calls on it; the next call opens a new one
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        if (upstream === s) upstream = null;
+      });
+      upstream = s;
+    }
+    return upstream;
+  };
+  const sessions = new Set<http2.ServerHttp2Session>();
+  const server = http2.createServer();
+  server.on('session', (s) => {
+    sessions.add(s);
+    s.on('close', () => sessions.delete(s));
+    s.on('error', () => undefined);
+  });
+  server.on('stream', (stream, headers) => {
+    stream.on('error', () => undefined);
+    const path = String(headers[':path'] ?? '');
+    const call: LedgerCall = { method: path.slice(path.lastIndexOf('/') + 1) };
+    void gate.before(call).then(
+      (verdict) => handle(stream, headers, call, verdict),
+      () => stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR),
+    );
+  });
+
+  const handle = (
+    stream: http2.ServerHttp2Stream,
+    headers: http2.IncomingHttpHeaders,
+    call: LedgerCall,
+    verdict: LedgerVerdict,
+  ) => {
+    if (stream.destroyed || stream.closed) return;
+    if (verdict.kind === 'swallow') return;
+    if (verdict.kind === 'fail') {
+      stream.respond(
+        {
+          ':status': 200,
+          'content-type': 'application/grpc',
+          'grpc-status': String(verdict.grpcStatus),
+          'grpc-message': encodeURIComponent(verdict.message),
+        },
+        { endStream: true },
+      );
+      return;
+    }
+    const up = session().request(forwardable(headers, [':method', ':path', ':scheme', ':authority']));
+    up.on('error', () => {
+      if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    });
+    stream.on('close', () => {
+      if (!up.closed) up.close(http2.constants.NGHTTP2_CANCEL);
+    });
+    let trailers: http2.OutgoingHttpHeaders = {};
+    up.on('trailers', (t) => {
+      trailers = forwardable(t, []);
+    });
+    up.on('response', (h, flags) => {
+      if (stream.destroyed) return;
+      // Trailers-Only: the status is in this HEADERS frame, which ends the stream
+      if ((flags & http2.constants.NGHTTP2_FLAG_END_STREAM) !== 0) {
+        stream.respond(forwardable(h, [':status']), { endStream: true });
+        gate.after(call);
+        return;
+      }
+      stream.respond(forwardable(h, [':status']), { waitForTrailers: true });
+      stream.on('wantTrailers', () => {
+        stream.sendTrailers(trailers);
+      });
+      up.pipe(stream);
+      up.on('end', () => {
+        // the trailers are written once the piped data ends; the call is complete after them
+        stream.once('close', () => gate.after(call));
+      });
+    });
+    stream.pipe(up);
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    host: `127.0.0.1:${port}`,
+    async close() {
+      for (const s of sessions) s.destroy();
+      upstream?.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
