@@ -49,6 +49,13 @@ function forwardable(headers: http2.IncomingHttpHeaders, keepPseudo: readonly st
   return out;
 }
 
+/** grpc-message is percent-encoded: bytes outside printable ASCII, and `%` itself (PROTOCOL-HTTP2.md, "Responses"). */
+function grpcMessage(text: string): string {
+  return [...Buffer.from(text, 'utf8')]
+    .map((b) => (b >= 0x20 && b <= 0x7e && b !== 0x25 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+    .join('');
+}
+
 export async function startLedgerProxy(upstreamHost: string, gate: LedgerGate): Promise<LedgerProxy> {
   let upstream: http2.ClientHttp2Session | null = null;
   const session = () => {
@@ -94,7 +101,7 @@ export async function startLedgerProxy(upstreamHost: string, gate: LedgerGate): 
           ':status': 200,
           'content-type': 'application/grpc',
           'grpc-status': String(verdict.grpcStatus),
-          'grpc-message': encodeURIComponent(verdict.message),
+          'grpc-message': grpcMessage(verdict.message),
         },
         { endStream: true },
       );

@@ -102,9 +102,9 @@ export function reducedCases(points: readonly Point[]): CasePlan[] {
       'the one-leg reference run has no claim commit, order placement and final commit: the reduced explorer has nothing to stand on',
     );
   const picks: [Point, Action][] = [
-    [claim, 'ledger-contention'],
+    [claim, 'ledger-error'],
     [order, 'accept_then_timeout'],
-    [final, 'ledger-error'],
+    [final, 'ledger-contention'],
   ];
   return picks.flatMap(([point, fault]) => [
     { point, action: 'kill-before' as const },
