@@ -20,7 +20,9 @@ describe('explorer answers against the status table', () => {
     expect(answerProblem(a('timeout', 'timeout'))).toMatch(/FUNCTION_TIMEOUT_S/);
     expect(answerProblem(a('409', 'error/locked', 'locked'))).toMatch(/not run.in_progress/);
     expect(answerProblem(a('503', 'error/503'))).toMatch(/without an error code/);
-    expect(answerProblem(a('401', 'error/auth.invalid_token', 'auth.invalid_token'))).toMatch(/not in the status table/);
+    expect(answerProblem(a('401', 'error/auth.invalid_token', 'auth.invalid_token'))).toMatch(
+      /not in the status table/,
+    );
   });
 
   it('wants the quiet settle run to end completed or skipped with 200', () => {

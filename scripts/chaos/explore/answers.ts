@@ -44,7 +44,8 @@ export function succeeded(a: Answer): boolean {
 /** null when the status table allows the answer, else why not. */
 export function answerProblem(a: Answer): string | null {
   if (a.http === 'killed') return null;
-  if (a.http === 'timeout') return 'the call ran past FUNCTION_TIMEOUT_S (the platform kills it; the product must answer before)';
+  if (a.http === 'timeout')
+    return 'the call ran past FUNCTION_TIMEOUT_S (the platform kills it; the product must answer before)';
   if (a.http === '200') {
     if (a.status.startsWith('error/')) return 'a 200 without a run report';
     // Scheduler stops retrying on a 2xx, so an unfinished run must not answer one (contract: 409 run.in_progress)
@@ -52,8 +53,10 @@ export function answerProblem(a: Answer): string | null {
       return `200 ${a.status}: Scheduler takes it as done and stops retrying an unfinished run (the contract answers 409 run.in_progress)`;
     return null;
   }
-  if (a.http === '409') return a.code === 'run.in_progress' ? null : `409 with code ${a.code ?? 'none'}, not run.in_progress`;
-  if (a.http === '500') return a.status.startsWith('failed') || a.code !== null ? null : '500 without a failed report or an error code';
+  if (a.http === '409')
+    return a.code === 'run.in_progress' ? null : `409 with code ${a.code ?? 'none'}, not run.in_progress`;
+  if (a.http === '500')
+    return a.status.startsWith('failed') || a.code !== null ? null : '500 without a failed report or an error code';
   if (a.http === '503') return a.code !== null ? null : '503 without an error code';
   return `HTTP ${a.http} is not in the status table for a trigger that passed authentication`;
 }

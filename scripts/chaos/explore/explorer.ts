@@ -63,8 +63,19 @@ export async function runExplorer(options: ExploreOptions = {}): Promise<Explore
   const scenarios: ScenarioName[] = fromPoint ? [fromPoint] : options.reduced ? ['one-leg'] : [...SCENARIO_NAMES];
   const tag = randomBytes(3).toString('hex');
   // A private build: dist/ may be rebuilt meanwhile by anything else on the machine.
-  const distDir = resolve(__dirname, '..', '..', '..', 'node_modules', '.cache', 'qrl-explore', `${process.pid}-${tag}`);
-  say(`explorer: building the rebalance bundle (FUNCTION_TIMEOUT_S ${timing.functionTimeoutS}, Scheduler waits ${timing.backoffMs.join('/')} ms)…`);
+  const distDir = resolve(
+    __dirname,
+    '..',
+    '..',
+    '..',
+    'node_modules',
+    '.cache',
+    'qrl-explore',
+    `${process.pid}-${tag}`,
+  );
+  say(
+    `explorer: building the rebalance bundle (FUNCTION_TIMEOUT_S ${timing.functionTimeoutS}, Scheduler waits ${timing.backoffMs.join('/')} ms)…`,
+  );
   await buildFunctions({ outDir: distDir, quiet: true });
   let emulator: RunningEmulator | null = null;
   let oidc: LocalOidc | null = null;
@@ -99,7 +110,11 @@ export async function runExplorer(options: ExploreOptions = {}): Promise<Explore
       points.push(...ps);
       say(`explorer: ${ref.scenario} reference run: ${ps.length} points (${ref.durationMs} ms)`);
     }
-    const planned = selectCases(options.reduced ? reducedCases(points) : allCases(points), options.point, options.action);
+    const planned = selectCases(
+      options.reduced ? reducedCases(points) : allCases(points),
+      options.point,
+      options.action,
+    );
     say(`explorer: ${planned.length} cases on ${lanes.length} lane(s)`);
     let done = 0;
     const cases = await playAll(

@@ -9,12 +9,13 @@
  * schedule period has passed in the ledger; then check every invariant on the exchange's books and
  * the ledger.
  */
-import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
+
 import { clientOrderIdFor } from '@qrl-rebalancer/shared/app';
+import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
 import { clearFirestoreEmulator } from '../../lib/firestore-emulator';
 import { freePort } from '../../lib/free-port';
-import { callFunction, type FunctionProcess, LOCAL_CALLER, startFunction } from '../../lib/local-stack';
 import type { LocalOidc } from '../../lib/local-oidc';
+import { callFunction, type FunctionProcess, LOCAL_CALLER, startFunction } from '../../lib/local-stack';
 import { checkLogs, checkWorld, INVARIANT_NAMES, type InvariantContext } from '../invariants';
 import { openLedgerView } from '../ledger-view';
 import type { ExchangeOrder, ExchangeTrade, World } from '../world';
@@ -81,6 +82,7 @@ export class Lane {
   private tokens: string[] = [];
   private caseLedger: CaseLedger | null = null;
   private lastScheduleMs = 0;
+  private releases: Promise<void>[] = [];
 
   private constructor(
     private readonly deps: LaneDeps,
@@ -187,7 +189,7 @@ export class Lane {
 
   private afterCall(kind: RecordedCall['kind'], label: string): void {
     const a = this.armed;
-    if (!a || !a.fired || a.plan.action !== 'kill-after') return;
+    if (!a?.fired || a.plan.action !== 'kill-after') return;
     const p = a.plan.point;
     if (p.kind === kind && p.label === label && this.counts.get(`${kind} ${label}`) === p.occurrence)
       this.killAtNext = true;
@@ -225,6 +227,7 @@ export class Lane {
     this.fn = null;
     const child = fn?.process;
     if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    this.releaseLocksLater();
     const gone = new Promise<void>((r) => child.once('exit', () => r()));
     try {
       process.kill(-child.pid, 'SIGKILL');
@@ -235,6 +238,15 @@ export class Lane {
       gone,
       sleep(10_000).then(() => Promise.reject(new Error(`rebalance pid ${child.pid} did not exit 10 s after SIGKILL`))),
     ]);
+  }
+
+  /** The dead process's open transactions end as Firestore ends idle ones, after the (scaled) idle time. */
+  private releaseLocksLater(): void {
+    const open = this.ledgerProxy?.takeTransactions() ?? [];
+    const ledger = this.caseLedger;
+    if (open.length === 0 || !ledger) return;
+    const release = sleep(this.deps.timing.lockIdleMs).then(() => ledger.rollback(open));
+    this.releases.push(release);
   }
 
   private async stopFunction(): Promise<void> {
@@ -327,6 +339,7 @@ export class Lane {
     this.calls = [];
     this.counts.clear();
     this.killAtNext = false;
+    this.ledgerProxy?.takeTransactions();
     this.caseLedger = openCaseLedger(emulatorHost, projectId, accountId);
     const view = openLedgerView(projectId, emulatorHost, accountId);
     const answers: PhaseAnswer[] = [];
@@ -345,7 +358,17 @@ export class Lane {
         return this.result(scenario, plan, 'ok', null, answers, [], firstCalls, world, t0);
       }
       if (armed && !armed.fired)
-        return this.result(scenario, plan, 'missed', 'the first attempt never made this call', answers, [], firstCalls, null, t0);
+        return this.result(
+          scenario,
+          plan,
+          'missed',
+          'the first attempt never made this call',
+          answers,
+          [],
+          firstCalls,
+          null,
+          t0,
+        );
       await this.caseLedger.passTime(timing.schedulePeriodMs);
       await this.scheduled('next', answers);
       await this.caseLedger.passTime(timing.schedulePeriodMs);
@@ -359,6 +382,7 @@ export class Lane {
     } finally {
       this.armed = null;
       await this.stopFunction().catch(() => undefined);
+      await Promise.all(this.releases.splice(0));
       await this.caseLedger.close().catch(() => undefined);
       this.caseLedger = null;
       await view.close().catch(() => undefined);
@@ -410,7 +434,10 @@ export class Lane {
     }
     for (const i of world.intents)
       if (UNSETTLED.has(i.status))
-        out.push({ check: 'settled', message: `intent ${i.runId}/${i.clientOrderId} is still ${i.status} after the quiet run` });
+        out.push({
+          check: 'settled',
+          message: `intent ${i.runId}/${i.clientOrderId} is still ${i.status} after the quiet run`,
+        });
     for (const r of world.runs)
       if (r.status === 'running')
         out.push({

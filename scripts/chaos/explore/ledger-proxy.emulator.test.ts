@@ -1,5 +1,6 @@
 import { Firestore } from '@google-cloud/firestore';
 import { type LedgerCall, type LedgerProxy, type LedgerVerdict, startLedgerProxy } from './ledger-proxy';
+import { openCaseLedger } from './ledger-time';
 
 /**
  * The real Firestore client through the proxy to the real emulator: what the explorer relies on is
@@ -57,9 +58,58 @@ describe('ledger gRPC proxy in front of the Firestore emulator', () => {
 
   it('answers a failed call with its gRPC status and message in Trailers-Only form, which the client reads', async () => {
     decide = (call) =>
-      call.method === 'Commit' ? { kind: 'fail', grpcStatus: 3, message: 'explorer: no such write' } : { kind: 'forward' };
-    await expect(db.doc('proxy/b').set({ n: 1 })).rejects.toMatchObject({ code: 3, details: 'explorer: no such write' });
+      call.method === 'Commit'
+        ? { kind: 'fail', grpcStatus: 3, message: 'explorer: no such write' }
+        : { kind: 'forward' };
+    await expect(db.doc('proxy/b').set({ n: 1 })).rejects.toMatchObject({
+      code: 3,
+      details: 'explorer: no such write',
+    });
     decide = () => ({ kind: 'forward' });
     expect((await db.doc('proxy/b').get()).exists).toBe(false);
   });
+
+  it('knows the transactions the function opened, so the locks of a killed one can be released', async () => {
+    await db.doc('proxy/c').set({ n: 1 });
+    proxy.takeTransactions();
+    let release: () => void = () => undefined;
+    const hold = new Promise<void>((r) => {
+      release = r;
+    });
+    let read: () => void = () => undefined;
+    const wasRead = new Promise<void>((r) => {
+      read = r;
+    });
+    // a transaction that read the document and went quiet, as a process killed before its commit
+    const abandoned = db
+      .runTransaction(async (tx) => {
+        await tx.get(db.doc('proxy/c'));
+        read();
+        await hold;
+      })
+      .catch(() => undefined);
+    await wasRead;
+    const open = proxy.takeTransactions();
+    expect(open).toHaveLength(1);
+
+    const outside = new Firestore({ projectId });
+    const ledger = openCaseLedger(emulatorHost, projectId, 'unused');
+    try {
+      const write = outside.doc('proxy/c').set({ n: 2 });
+      // the emulator holds the write behind the transaction's lock …
+      expect(await Promise.race([write.then(() => 'written'), sleep(1_500).then(() => 'waiting')])).toBe('waiting');
+      // … until the transaction ends
+      await ledger.rollback(open);
+      expect(await Promise.race([write.then(() => 'written'), sleep(5_000).then(() => 'waiting')])).toBe('written');
+    } finally {
+      release();
+      await abandoned;
+      await outside.terminate();
+      await ledger.close();
+    }
+  }, 20_000);
 });
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -34,7 +34,57 @@ export interface LedgerGate {
 export interface LedgerProxy {
   /** host:port, the function's FIRESTORE_EMULATOR_HOST */
   readonly host: string;
+  /** ids (base64) of the transactions the emulator opened for the function since the last call, which it forgets */
+  takeTransactions(): string[];
   close(): Promise<void>;
+}
+
+/** The response field that carries a new transaction id: BeginTransactionResponse.transaction = 1, BatchGetDocumentsResponse.transaction = 3, RunQueryResponse.transaction = 2 (google/firestore/v1/firestore.proto). */
+const TRANSACTION_FIELD: Record<string, number> = { BeginTransaction: 1, BatchGetDocuments: 3, RunQuery: 2 };
+
+function readVarint(buf: Buffer, at: number): [number, number] {
+  let value = 0;
+  let shift = 0;
+  let i = at;
+  while (i < buf.length) {
+    const b = buf[i++] ?? 0;
+    value += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) return [value, i];
+    shift += 7;
+  }
+  return [value, buf.length];
+}
+
+/** The length-delimited top-level fields `field` of one protobuf message (a scan, not a decoder: nothing else is needed). */
+export function bytesFields(message: Buffer, field: number): Buffer[] {
+  const out: Buffer[] = [];
+  let i = 0;
+  while (i < message.length) {
+    const [key, next] = readVarint(message, i);
+    i = next;
+    const wire = key % 8;
+    if (wire === 0) i = readVarint(message, i)[1];
+    else if (wire === 1) i += 8;
+    else if (wire === 5) i += 4;
+    else if (wire === 2) {
+      const [len, start] = readVarint(message, i);
+      if (Math.floor(key / 8) === field) out.push(message.subarray(start, start + len));
+      i = start + len;
+    } else break;
+  }
+  return out;
+}
+
+/** The messages of a gRPC body: each is a compressed flag, a 4-byte big-endian length, the message. */
+export function grpcMessages(body: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let i = 0;
+  while (i + 5 <= body.length) {
+    const len = body.readUInt32BE(i + 1);
+    out.push(body.subarray(i + 5, i + 5 + len));
+    i += 5 + len;
+  }
+  return out;
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
@@ -52,7 +102,11 @@ function forwardable(headers: http2.IncomingHttpHeaders, keepPseudo: readonly st
 /** grpc-message is percent-encoded: bytes outside printable ASCII, and `%` itself (PROTOCOL-HTTP2.md, "Responses"). */
 function grpcMessage(text: string): string {
   return [...Buffer.from(text, 'utf8')]
-    .map((b) => (b >= 0x20 && b <= 0x7e && b !== 0x25 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+    .map((b) =>
+      b >= 0x20 && b <= 0x7e && b !== 0x25
+        ? String.fromCharCode(b)
+        : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
     .join('');
 }
 
@@ -71,6 +125,7 @@ export async function startLedgerProxy(upstreamHost: string, gate: LedgerGate): 
     return upstream;
   };
   const sessions = new Set<http2.ServerHttp2Session>();
+  let transactions: string[] = [];
   const server = http2.createServer();
   server.on('session', (s) => {
     sessions.add(s);
@@ -130,8 +185,14 @@ export async function startLedgerProxy(upstreamHost: string, gate: LedgerGate): 
       stream.on('wantTrailers', () => {
         stream.sendTrailers(trailers);
       });
+      const field = TRANSACTION_FIELD[call.method];
+      const chunks: Buffer[] = [];
+      if (field !== undefined) up.on('data', (chunk: Buffer) => chunks.push(chunk));
       up.pipe(stream);
       up.on('end', () => {
+        if (field !== undefined)
+          for (const m of grpcMessages(Buffer.concat(chunks)))
+            for (const t of bytesFields(m, field)) transactions.push(t.toString('base64'));
         // the trailers are written once the piped data ends; the call is complete after them
         stream.once('close', () => gate.after(call));
       });
@@ -146,6 +207,11 @@ export async function startLedgerProxy(upstreamHost: string, gate: LedgerGate): 
   const { port } = server.address() as AddressInfo;
   return {
     host: `127.0.0.1:${port}`,
+    takeTransactions() {
+      const out = transactions;
+      transactions = [];
+      return out;
+    },
     async close() {
       for (const s of sessions) s.destroy();
       upstream?.destroy();

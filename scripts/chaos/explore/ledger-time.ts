@@ -18,6 +18,8 @@ export interface CaseLedger {
   passTime(ms: number): Promise<void>;
   /** rewrites the account document with its own content (a write that changes its update time); false when it does not exist yet */
   contend(timeoutMs: number): Promise<boolean>;
+  /** ends transactions a dead process left open (Firestore would after they idled), through the emulator's REST API */
+  rollback(transactions: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,17 @@ export function openCaseLedger(emulatorHost: string, projectId: string, accountI
       // after timeoutMs either way, and the write lands when it can: contention all the same.
       await Promise.race([ref.set(data).catch(() => undefined), new Promise((r) => setTimeout(r, timeoutMs))]);
       return true;
+    },
+    async rollback(transactions) {
+      // https://firebase.google.com/docs/firestore/reference/rest/v1/projects.databases.documents/rollback;
+      // a transaction that committed already answers an error, which changes nothing
+      const url = `http://${emulatorHost}/v1/projects/${projectId}/databases/(default)/documents:rollback`;
+      for (const transaction of transactions)
+        await fetch(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ transaction }),
+        }).catch(() => undefined);
     },
     close: () => db.terminate(),
   };

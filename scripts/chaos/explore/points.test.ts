@@ -1,4 +1,4 @@
-import { allCases, fits, pointsOf, reducedCases, type RecordedCall, selectCases } from './points';
+import { allCases, fits, pointsOf, type RecordedCall, reducedCases, selectCases } from './points';
 
 const calls: RecordedCall[] = [
   { kind: 'ledger', label: 'BatchGetDocuments' },

@@ -29,7 +29,15 @@ export interface Point {
 
 export const KILLS = ['kill-before', 'kill-after'] as const;
 export const LEDGER_FAULTS = ['ledger-error', 'ledger-slow', 'ledger-contention'] as const;
-export const EXCHANGE_FAULTS = ['timeout', '5xx', '429', '418', '403', 'accept_then_timeout', 'visibility_lag'] as const;
+export const EXCHANGE_FAULTS = [
+  'timeout',
+  '5xx',
+  '429',
+  '418',
+  '403',
+  'accept_then_timeout',
+  'visibility_lag',
+] as const;
 export const ACTIONS = [...KILLS, ...LEDGER_FAULTS, ...EXCHANGE_FAULTS] as const;
 export type Action = (typeof ACTIONS)[number];
 export type LedgerFault = (typeof LEDGER_FAULTS)[number];
@@ -122,7 +130,9 @@ export function selectCases(cases: readonly CasePlan[], point?: string, action?:
     out = out.filter((c) => c.point.name === point);
     if (out.length === 0) {
       const names = [...new Set(cases.map((c) => c.point.name))];
-      throw new Error(`--point ${point} is not a point of the reference runs; the points are:\n  ${names.join('\n  ')}`);
+      throw new Error(
+        `--point ${point} is not a point of the reference runs; the points are:\n  ${names.join('\n  ')}`,
+      );
     }
   }
   if (action !== undefined) {

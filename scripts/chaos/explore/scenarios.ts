@@ -17,7 +17,12 @@ export interface ExploreScenario {
 
 export const SCENARIOS: Record<ScenarioName, ExploreScenario> = {
   // QRL 500 USDT against 200: 71 %, far above 50 %
-  'one-leg': { name: 'one-leg', targets: { QRL: '0.5', USDT: '0.5' }, balances: { QRL: '1000', USDT: '200', BTC: '0' }, legs: 1 },
+  'one-leg': {
+    name: 'one-leg',
+    targets: { QRL: '0.5', USDT: '0.5' },
+    balances: { QRL: '1000', USDT: '200', BTC: '0' },
+    legs: 1,
+  },
   // QRL 1200 (60 %), BTC 200 (10 %), USDT 600 (30 %) against 40/30/30: sell QRL, buy BTC
   'two-legs': {
     name: 'two-legs',

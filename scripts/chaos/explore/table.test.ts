@@ -6,7 +6,12 @@ const points = pointsOf('one-leg', [
   { kind: 'ledger', label: 'Commit' },
   { kind: 'exchange', label: 'POST /api/v3/order' },
 ]);
-const result = (point: string, action: CaseResult['action'], cell: CaseResult['cell'], extra: Partial<CaseResult> = {}): CaseResult => ({
+const result = (
+  point: string,
+  action: CaseResult['action'],
+  cell: CaseResult['cell'],
+  extra: Partial<CaseResult> = {},
+): CaseResult => ({
   scenario: 'one-leg',
   point,
   action,
@@ -36,9 +41,38 @@ describe('explorer table', () => {
       durationMs: 12_000,
     });
     const [header, , commit, order] = text.split('\n');
-    expect(header).toMatch(/^point\s+kill<\s+kill>\s+L-err\s+L-slow\s+L-cont\s+timeout\s+5xx\s+429\s+418\s+403\s+acc\+lost\s+not-vis$/);
-    expect(commit?.split(/\s{2,}/)).toEqual(['one-leg/ledger#1:Commit', 'ok', '·', '·', '·', 'n/a', '—', '—', '—', '—', '—', '—', '—']);
-    expect(order?.split(/\s{2,}/).slice(1)).toEqual(['·', '·', '—', '—', '—', '·', '·', '·', '·', '·', 'VIOLATION', '·']);
+    expect(header).toMatch(
+      /^point\s+kill<\s+kill>\s+L-err\s+L-slow\s+L-cont\s+timeout\s+5xx\s+429\s+418\s+403\s+acc\+lost\s+not-vis$/,
+    );
+    expect(commit?.split(/\s{2,}/)).toEqual([
+      'one-leg/ledger#1:Commit',
+      'ok',
+      '·',
+      '·',
+      '·',
+      'n/a',
+      '—',
+      '—',
+      '—',
+      '—',
+      '—',
+      '—',
+      '—',
+    ]);
+    expect(order?.split(/\s{2,}/).slice(1)).toEqual([
+      '·',
+      '·',
+      '—',
+      '—',
+      '—',
+      '·',
+      '·',
+      '·',
+      '·',
+      '·',
+      'VIOLATION',
+      '·',
+    ]);
     expect(text).toContain('invariant 2 (x): client order id c1 was used for 2 exchange orders');
     expect(text).toContain(`replay: ${replayCommand('one-leg/exchange#1:POST /api/v3/order', 'accept_then_timeout')}`);
     expect(text).toContain('3 cases over 2 points: 1 ok, 1 with violations, 0 missed, 1 n/a (12 s)');

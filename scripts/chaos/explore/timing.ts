@@ -11,6 +11,13 @@
  * (270 s against 125 s). The lease margin is the product's and not scaled, so the timeout may not go
  * below 5 s (the scaled retries would no longer reach past the lease). The minutes between scheduled
  * triggers are not slept through: they pass in the ledger (ledger-time.ts).
+ *
+ * Firestore releases the locks of a transaction that went idle after 60 s ("the Firestore backend
+ * automatically releases all locks after 60 seconds of inactivity", java-firestore
+ * Firestore.runTransaction javadoc, after https://firebase.google.com/docs/firestore/quotas#writes_and_transactions);
+ * the emulator keeps that 60 s, so the explorer rolls back a killed process's open transactions
+ * after the same 60 s scaled (3 s at 6 s), or the scaled retries would all meet a lock production's
+ * retries outlive.
  */
 export interface ExploreTiming {
   functionTimeoutS: number;
@@ -20,12 +27,15 @@ export interface ExploreTiming {
   backoffMs: number[];
   /** time between two scheduled triggers, passed in the ledger */
   schedulePeriodMs: number;
+  /** Firestore's 60 s idle-transaction lock release, scaled */
+  lockIdleMs: number;
 }
 
 export const PRODUCTION_TIMEOUT_S = 120;
 export const PRODUCTION_BACKOFF_S = [10, 20, 40, 80, 120] as const;
 /** the product's lease margin over the function timeout (contract: LEASE_MARGIN_MS) */
 export const LEASE_MARGIN_MS = 5_000;
+export const FIRESTORE_LOCK_IDLE_MS = 60_000;
 
 export function exploreTiming(functionTimeoutS = 6, schedulePeriodMs = 5 * 60_000): ExploreTiming {
   if (!Number.isInteger(functionTimeoutS) || functionTimeoutS < 5 || functionTimeoutS > PRODUCTION_TIMEOUT_S)
@@ -38,6 +48,7 @@ export function exploreTiming(functionTimeoutS = 6, schedulePeriodMs = 5 * 60_00
     graceMs: 1_000,
     backoffMs: PRODUCTION_BACKOFF_S.map((s) => Math.round(s * 1000 * scale)),
     schedulePeriodMs,
+    lockIdleMs: Math.round(FIRESTORE_LOCK_IDLE_MS * scale),
   };
 }
 
