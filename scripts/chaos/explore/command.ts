@@ -15,7 +15,7 @@ export async function exploreCommand(args: readonly string[]): Promise<number> {
       reduced: { type: 'boolean', default: false },
       point: { type: 'string' },
       action: { type: 'string' },
-      lanes: { type: 'string', default: '2' },
+      lanes: { type: 'string', default: '3' },
       'timeout-s': { type: 'string', default: '6' },
       json: { type: 'boolean', default: false },
     },

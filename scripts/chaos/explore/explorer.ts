@@ -33,7 +33,7 @@ export interface ExploreOptions {
   /** replay: one point (exact name) and/or one action */
   point?: string;
   action?: string;
-  /** cases played side by side, each lane with its own simulator and process (default 2) */
+  /** cases played side by side, each lane with its own simulator and process (default 2; the CLI 3) */
   lanes?: number;
   /** FUNCTION_TIMEOUT_S of the function under test (default 6); Scheduler's back-off is scaled to it */
   timeoutS?: number;

@@ -184,6 +184,8 @@ export async function startLedgerProxy(upstreamHost: string, gate: LedgerGate): 
       stream.respond(forwardable(h, [':status']), { waitForTrailers: true });
       stream.on('wantTrailers', () => {
         stream.sendTrailers(trailers);
+        // complete as far as the function can tell: it cannot have acted on the answer before this
+        gate.after(call);
       });
       const field = TRANSACTION_FIELD[call.method];
       const chunks: Buffer[] = [];
@@ -193,8 +195,6 @@ export async function startLedgerProxy(upstreamHost: string, gate: LedgerGate): 
         if (field !== undefined)
           for (const m of grpcMessages(Buffer.concat(chunks)))
             for (const t of bytesFields(m, field)) transactions.push(t.toString('base64'));
-        // the trailers are written once the piped data ends; the call is complete after them
-        stream.once('close', () => gate.after(call));
       });
     });
     stream.pipe(up);
