@@ -83,6 +83,8 @@ export class Lane {
   private caseLedger: CaseLedger | null = null;
   private lastScheduleMs = 0;
   private releases: Promise<void>[] = [];
+  /** when a Retry-After the explorer injected ends on the wall clock (0: none) */
+  private banEndsAt = 0;
 
   private constructor(
     private readonly deps: LaneDeps,
@@ -184,6 +186,8 @@ export class Lane {
     if (a.plan.action === 'kill-before') return this.killNow();
     const fault = simulatorFault(a.plan.action, this.deps.timing);
     if (fault) await this.simAdmin('POST', '/__sim/faults', { endpoint, ...fault });
+    if (typeof fault?.retryAfterS === 'number')
+      this.banEndsAt = Math.max(this.banEndsAt, Date.now() + fault.retryAfterS * 1000 + 500);
     return { kind: 'forward' };
   }
 
@@ -339,6 +343,7 @@ export class Lane {
     this.calls = [];
     this.counts.clear();
     this.killAtNext = false;
+    this.banEndsAt = 0;
     this.ledgerProxy?.takeTransactions();
     this.caseLedger = openCaseLedger(emulatorHost, projectId, accountId);
     const view = openLedgerView(projectId, emulatorHost, accountId);
@@ -369,7 +374,11 @@ export class Lane {
           null,
           t0,
         );
+      // The schedule period passes in the ledger; a ban from a 418/429 (Retry-After) is kept by the
+      // instance on its own clock, which the ledger's time does not move: it is waited out instead,
+      // as the minutes to the next trigger would in production.
       await this.caseLedger.passTime(timing.schedulePeriodMs);
+      await sleep(Math.max(0, this.banEndsAt - Date.now()));
       await this.scheduled('next', answers);
       await this.caseLedger.passTime(timing.schedulePeriodMs);
       const settle = await this.trigger(this.nextScheduleTime());
