@@ -320,7 +320,7 @@ export class Lane {
     const accountId = `explore-${this.deps.tag}-${caseNo}`;
     const { emulatorHost, timing } = this.deps;
     await this.simAdmin('POST', '/__sim/reset');
-    await this.simAdmin('POST', '/__sim/balances', { balances: scenario.balances });
+    await this.simAdmin('POST', '/__sim/balances', { balances: scenario.atTargets });
     this.env = {
       MEXC_BASE_URL: this.exchangeProxy?.url ?? '',
       MEXC_API_KEY: this.sim.apiKey,
@@ -340,17 +340,28 @@ export class Lane {
     };
     this.logs = '';
     this.tokens = [];
-    this.calls = [];
-    this.counts.clear();
     this.killAtNext = false;
     this.banEndsAt = 0;
-    this.ledgerProxy?.takeTransactions();
     this.caseLedger = openCaseLedger(emulatorHost, projectId, accountId);
     const view = openLedgerView(projectId, emulatorHost, accountId);
     const answers: PhaseAnswer[] = [];
     let firstCalls: RecordedCall[] = [];
     try {
       await this.startFunctionProcess();
+      // the account's history: one quiet run at the targets, a schedule period ago
+      const history = await this.trigger(this.nextScheduleTime());
+      if (history.http !== '200' || !history.status.startsWith('skipped'))
+        throw new Error(
+          `the quiet run before case ${caseNo} (${scenarioName}) answered ${history.http} ${history.status}, not a skip: the case has no clean start`,
+        );
+      await this.simAdmin('POST', '/__sim/balances', { balances: scenario.balances });
+      await this.caseLedger.passTime(timing.schedulePeriodMs);
+      // a cold instance: the case's first attempt makes every call a run can make, start-up reads included
+      await this.stopFunction();
+      await this.startFunctionProcess();
+      this.calls = [];
+      this.counts.clear();
+      this.ledgerProxy?.takeTransactions();
       this.armed = plan ? { plan, fired: false, note: null } : null;
       const armed = this.armed;
       await this.scheduled('first', answers, () => {
