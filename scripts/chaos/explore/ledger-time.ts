@@ -8,7 +8,9 @@
  *   back by Δ is, for the product, Δ of waiting. The explorer uses it for the minutes between
  *   Scheduler triggers (and the 2-minute visibility margin), which it cannot afford to sleep through.
  * - contention: another writer touches the account document just before a call, so a transaction
- *   that read it must retry (Firestore: "a transaction ... fails if ... documents read ... were
+ *   that read it (or a write conditioned on its update time) must retry. Rewriting the same content
+ *   would be a no-op that leaves the update time alone, so the write bumps a field of its own,
+ *   `explorerTouch`, which the product's document schema ignores (valibot `object` drops unknown keys) (Firestore: "a transaction ... fails if ... documents read ... were
  *   modified outside", https://firebase.google.com/docs/firestore/manage-data/transactions).
  */
 import { type DocumentReference, Firestore, Timestamp } from '@google-cloud/firestore';
@@ -16,7 +18,7 @@ import { type DocumentReference, Firestore, Timestamp } from '@google-cloud/fire
 export interface CaseLedger {
   /** moves every stored time back by `ms` */
   passTime(ms: number): Promise<void>;
-  /** rewrites the account document with its own content (a write that changes its update time); false when it does not exist yet */
+  /** writes the account document from outside (its update time changes, nothing the product reads does); false when it does not exist yet */
   contend(timeoutMs: number): Promise<boolean>;
   /** ends transactions a dead process left open (Firestore would after they idled), through the emulator's REST API */
   rollback(transactions: readonly string[]): Promise<void>;
@@ -52,10 +54,13 @@ export function openCaseLedger(emulatorHost: string, projectId: string, accountI
       const ref = db.doc(`accounts/${accountId}`);
       const snap = await ref.get();
       if (!snap.exists) return false;
-      const data = snap.data() ?? {};
+      const touch = (typeof snap.get('explorerTouch') === 'number' ? (snap.get('explorerTouch') as number) : 0) + 1;
       // The write may wait behind the transaction's own lock in the emulator; the call goes on
       // after timeoutMs either way, and the write lands when it can: contention all the same.
-      await Promise.race([ref.set(data).catch(() => undefined), new Promise((r) => setTimeout(r, timeoutMs))]);
+      await Promise.race([
+        ref.update({ explorerTouch: touch }).catch(() => undefined),
+        new Promise((r) => setTimeout(r, timeoutMs)),
+      ]);
       return true;
     },
     async rollback(transactions) {
