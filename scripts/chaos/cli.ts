@@ -1,12 +1,15 @@
 /**
  * `npm run chaos -- --runs 300 [--seed N] [--json] [--all-runs]`: the fault campaign against the
  * real stack. Progress goes to stderr, the result to stdout; exit 1 when any invariant broke.
+ * `npm run chaos -- --explore …`: the explorer instead (scripts/chaos/explore/command.ts).
  */
 import { parseArgs } from 'node:util';
 import { runCampaign } from './campaign';
+import { exploreCommand } from './explore/command';
 import { formatResult } from './report';
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--explore')) return exploreCommand(process.argv.slice(2));
   const { values } = parseArgs({
     options: {
       runs: { type: 'string', default: '300' },
