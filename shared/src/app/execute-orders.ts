@@ -38,6 +38,11 @@ export interface ExecuteContext {
   exchange: Exchange;
   logger: Logger;
   clock: Clock;
+  /**
+   * the clock the exchange adapter judges NewOrder.sendBy by (the instance's): a sendBy of the
+   * ledger's clock is handed over as the same distance ahead on this one
+   */
+  adapterClock: Clock;
   /** in-process deadline: no order is signed after it */
   deadline: Date;
   /**
@@ -111,7 +116,7 @@ export async function executeOrders(runId: string, legs: readonly Leg[], ctx: Ex
     }
     let state: OrderState | null = null;
     try {
-      state = await exchange.placeOrder({ ...order, sendBy });
+      state = await exchange.placeOrder({ ...order, sendBy: onClock(ctx.adapterClock, sendBy, clock) });
     } catch (error) {
       // Only the exchange call is judged here: a definite refusal ends the intent `rejected`;
       // anything else may hide an accepted order, so it turns `unknown` and is queried.
@@ -251,4 +256,9 @@ export function intentAfter(intent: OrderIntent, outcome: IntentOutcome): OrderI
       ? Object.fromEntries(Object.entries(outcome.fees).map(([asset, fee]) => [asset, text(fee, '0')]))
       : intent.fees,
   };
+}
+
+/** `instant` of clock `from`, as the instant the same time ahead on clock `to` (neither's offset matters) */
+function onClock(to: Clock, instant: Date, from: Clock): Date {
+  return new Date(to.now().getTime() + (instant.getTime() - from.now().getTime()));
 }

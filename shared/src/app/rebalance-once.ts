@@ -521,6 +521,7 @@ function trade(run: Claimed, legs: readonly Leg[], deadline: Date) {
     logger: run.log,
     // sendBy and the deadline are instants of the ledger's clock
     clock: { now: () => deps.ledger.now() },
+    adapterClock: deps.clock,
     deadline,
     recvWindowMs: run.recvWindowMs,
     submit: (input) =>

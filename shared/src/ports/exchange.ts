@@ -24,8 +24,8 @@ export interface NewOrder {
   /** deterministic id (^[A-Za-z0-9_-]{1,32}$) that makes an ambiguous outcome queryable */
   clientOrderId: string;
   /**
-   * The order must not be signed or sent after this instant: the adapter checks it right before it
-   * signs (and throws an error with code `exchange.send_deadline_passed` instead). Together with the
+   * The order must not be signed or sent after this instant of the adapter's own (instance) clock:
+   * the adapter checks it right before it signs (and throws an error with code `exchange.send_deadline_passed` instead). Together with the
    * exchange's recvWindow it bounds when the order can still execute, so a stalled process can never
    * send it late and the reconciler can tell when "not found" has become final.
    */

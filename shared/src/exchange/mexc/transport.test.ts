@@ -271,6 +271,18 @@ describe('retries', () => {
     expect(received.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
+  it('regression: sendBy is judged on this instance clock, so MEXC time 4 s ahead does not refuse a timely order', async () => {
+    // found by the fault campaign: with the check on the MEXC-synced timestamp, every order of an
+    // instance whose exchange clock ran ahead of the ledger's by more than the send window failed
+    fallback = { status: 200, body: orderBody };
+    serverTime = NOW + 4_000;
+    await client().placeOrder({ ...order, sendBy: new Date(NOW + 1_000) });
+    const post = received.filter((r) => r.method === 'POST');
+    expect(post).toHaveLength(1);
+    // still signed with MEXC's time, which is what its recvWindow check reads
+    expect(post[0]?.url).toMatch(new RegExp(`timestamp=${NOW + 4_000}`));
+  });
+
   it('stops after 418: later calls are refused without being sent', async () => {
     fallback = { status: 418, headers: { 'Retry-After': '120' }, body: '' };
     const c = client();

@@ -211,17 +211,20 @@ export class MexcTransport {
         });
       }
       if (!this.synced) await this.syncTime();
-      // Checked at the last moment before signing: the signed timestamp is then ≤ sendBy, and MEXC
-      // refuses it after recvWindow, so the order cannot execute after sendBy + recvWindow. Both are
-      // real time (sendBy the ledger's server time, the timestamp MEXC's, as synced above), so an
-      // instance whose own clock is off neither sends late nor refuses a timely send.
-      const timestamp = Math.round(this.options.now() + this.offsetMs);
-      if (call.sendBy !== undefined && timestamp > call.sendBy) {
+      // Checked at the last moment before signing, on this instance's clock: the caller gives sendBy
+      // on it (NewOrder.sendBy), converted from the ledger's time by elapsed time, so neither this
+      // instance's clock nor MEXC's offset from the ledger can make a timely send look late (the
+      // fault campaign saw every order refused with MEXC's clock 4 s ahead when the check used
+      // MEXC's time). MEXC refuses a request older than recvWindow by its own clock; the difference
+      // between its clock and the ledger's is covered by the reconciler's margin (send-window.ts).
+      const now = this.options.now();
+      const timestamp = Math.round(now + this.offsetMs);
+      if (call.sendBy !== undefined && now > call.sendBy) {
         throw new SendDeadlinePassedError({
           endpoint,
           clientOrderId: call.order?.clientOrderId ?? '?',
           sendBy: call.sendBy,
-          now: timestamp,
+          now: Math.round(now),
         });
       }
       query = signQuery(call.params, { timestamp, recvWindowMs: this.options.recvWindowMs }, apiSecret).query;
