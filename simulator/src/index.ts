@@ -45,6 +45,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     exchange,
     faults: new FaultQueue(),
     requestCounts: new Map(),
+    orderArrivals: [],
     rateLimiter: new RateLimiter(config.rateLimits),
     apiKey,
     apiSecret,
