@@ -36,6 +36,8 @@ export interface LedgerRun {
   errorCode: string | null;
   /** the run document's dryRun flag (absent in worlds built before it was read) */
   dryRun?: boolean;
+  /** whether the run's stored error said retryable */
+  errorRetryable?: boolean | null;
 }
 
 export interface LedgerIntent {
@@ -56,6 +58,7 @@ export interface LedgerIntent {
   fees?: Record<string, string>;
   /** the send deadline the ledger gave the order (ms), as first seen by the campaign */
   sendBy?: number | null;
+  recvWindowMs?: number | null;
 }
 
 /** One POST /api/v3/order as it reached the simulator (GET /__sim/order-arrivals). */
