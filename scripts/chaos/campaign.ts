@@ -17,7 +17,7 @@
  * in_progress); two more function processes whose wall clock is skewed by minutes
  * (skew-clock.cjs); a watchdog per run; and a final quiet settle run after which nothing may be open.
  */
-import { rmSync } from 'node:fs';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { clientOrderIdFor } from '@qrl-rebalancer/shared/app';
 import { apiKeyFingerprint } from '@qrl-rebalancer/shared/config';
@@ -116,6 +116,8 @@ export interface CampaignOptions {
   say?: (line: string) => void;
   /** per-run watchdog (default WATCHDOG_MS) */
   watchdogMs?: number;
+  /** every line the function processes write, appended here (to read a failing seed afterwards) */
+  logFile?: string;
 }
 
 export interface CrashRecord {
@@ -199,7 +201,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   await buildFunctions({ outDir: distDir, quiet: true });
   let logs = '';
   let driver: Driver | undefined;
+  const logFile = options.logFile;
+  if (logFile) writeFileSync(logFile, '');
   const onFunctionOutput = (_name: string, chunk: string) => {
+    if (logFile) appendFileSync(logFile, chunk);
     logs += chunk;
     driver?.watch(chunk);
   };
