@@ -87,7 +87,8 @@ export const CHAOS_PROFILE = {
   orderType: 'ioc',
   maxSlippageBps: 50,
   maxSpreadBps: 150,
-  maxPriceMoveBps: 1200,
+  // above the campaign's single moves (≤ 11 %), so the guard holds only moves that add up
+  maxPriceMoveBps: 2000,
   // runs are a second apart: a blocked move is adopted after two blocked runs, so the campaign keeps trading
   priceMoveHoldRuns: 2,
   priceMoveHold: '0s',
@@ -605,12 +606,11 @@ class Driver {
 
   // --- triggers ----------------------------------------------------------------------------------
 
-  private freshManual(run: number, n = 0, extra: { profile?: ProfileName; dryRun?: boolean } = {}): Trigger {
+  private freshManual(run: number, n = 0, extra: { dryRun?: boolean } = {}): Trigger {
     const suffix = `${n ? `-${n}` : ''}${extra.dryRun ? '-dry' : ''}`;
     return {
       kind: 'manual',
       executionId: `chaos-${this.seed}-r${run}${suffix}`,
-      ...(extra.profile && extra.profile !== 'default' ? { profile: extra.profile } : {}),
       ...(extra.dryRun ? { dryRun: true } : {}),
     };
   }
@@ -625,15 +625,14 @@ class Driver {
 
   private async fire(scenario: Scenario, row: RunRow): Promise<Answer[]> {
     const run = scenario.run;
-    const at: Instance = scenario.instance ?? 'main';
-    const one = async (t: Trigger, instance: Instance = at) => {
+    const at: Instance | 'maker' = scenario.profile === 'maker' ? 'maker' : (scenario.instance ?? 'main');
+    const one = async (t: Trigger, instance: Instance | 'maker' = at) => {
       row.executionIds.push(t.executionId);
       return this.send(t, instance);
     };
-    const body = { ...(scenario.profile ? { profile: scenario.profile } : {}) };
     switch (scenario.trigger) {
       case 'manual':
-        return [await one(this.freshManual(run, 0, { ...body, ...(scenario.dryRun ? { dryRun: true } : {}) }))];
+        return [await one(this.freshManual(run, 0, scenario.dryRun ? { dryRun: true } : {}))];
       case 'scheduled':
         return [await one(this.freshScheduled())];
       case 'duplicate': {
@@ -641,7 +640,7 @@ class Driver {
         return [await one(t), await one(t)];
       }
       case 'concurrent_same': {
-        const t = this.freshManual(run, 0, body);
+        const t = this.freshManual(run);
         return Promise.all([one(t), one(t), one(t, 'main')]);
       }
       case 'concurrent_different':
@@ -661,13 +660,13 @@ class Driver {
     }
   }
 
-  private async send(trigger: Trigger, instance: Instance = 'main'): Promise<Answer> {
+  private async send(trigger: Trigger, instance: Instance | 'maker' = 'main'): Promise<Answer> {
     if (!this.history.some((h) => h.executionId === trigger.executionId)) this.history.push(trigger);
     if (!this.dayOfRun.has(trigger.executionId)) this.dayOfRun.set(trigger.executionId, `day ${this.turnoverDay}`);
     if (trigger.kind === 'manual' && trigger.dryRun) this.dryRunIds.add(trigger.executionId);
     const token = this.stack.token('rebalance');
     this.tokens.add(token);
-    const url = this.urlOf(trigger.kind === 'manual' && trigger.profile === 'maker' ? 'maker' : instance);
+    const url = this.urlOf(instance);
     let result: CallResult;
     try {
       result =
@@ -680,7 +679,6 @@ class Driver {
             })
           : await callFunction(url, {
               token,
-              // the maker deploy's default profile is the maker one
               body: { executionId: trigger.executionId, ...(trigger.dryRun ? { dryRun: true } : {}) },
             });
     } catch {
@@ -715,13 +713,14 @@ class Driver {
       makerFillLevels: null,
       market: { factors: { QRLUSDT: 1.09, BTCUSDT: 0.95 }, spreadBps: {}, steps: 0 },
     });
-    const trigger = this.freshManual(scenario.run, 0, scenario.profile ? { profile: scenario.profile } : {});
+    const trigger = this.freshManual(scenario.run);
     row.executionIds.push(trigger.executionId, trigger.executionId);
     const endpoint = 'POST /api/v3/order';
+    const deploy: Instance | 'maker' = scenario.profile === 'maker' ? 'maker' : 'main';
     const before = await this.requestCount(endpoint);
     await this.sim('POST', '/__sim/faults', { endpoint, kind: 'delay', delayMs: scenario.holdMs ?? 3_000 });
     let firstDone = false;
-    const first = this.send(trigger, 'main').finally(() => {
+    const first = this.send(trigger, deploy).finally(() => {
       firstDone = true;
     });
     this.step = 'takeover_live: waiting for the first attempt to send its order';
@@ -942,7 +941,7 @@ class Driver {
 }
 
 type Trigger =
-  | { kind: 'manual'; executionId: string; profile?: ProfileName; dryRun?: boolean }
+  | { kind: 'manual'; executionId: string; dryRun?: boolean }
   | { kind: 'scheduled'; executionId: string; scheduleTime: Date };
 
 function dayBefore(day: string): string {

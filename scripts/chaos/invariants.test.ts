@@ -237,7 +237,7 @@ describe('chaos invariants of issue #18 (each catches a planted bug)', () => {
     w.trades = [trade(), trade({ qty: '0', quoteQty: '0', commission: '0.001' })];
     w.balances.USDT = { free: '109.994', locked: '0' };
     expect(checkBalances(w, ctx).map((v) => v.message)).toEqual([
-      "USDT: the exchange holds 109.994, initial ± the ledger's fills − its fees is 109.995",
+      "USDT: the exchange holds 0.001 less than initial ± the ledger's fills − its fees",
     ]);
     // while an intent is still unknown the ledger cannot know its fills: no ledger-side check
     const pending = { ...w, intents: [...w.intents, intent({ runId: 'x', clientOrderId: 'x', status: 'unknown' })] };

@@ -79,7 +79,7 @@ export interface Scenario {
   /** the UTC day ends before this run (the portfolio's turnover day is moved back) */
   dayRollover: boolean;
   // --- issue #18; optional so scenarios built elsewhere (the explorer) still type ---
-  /** the profile a manual trigger names (Scheduler triggers run the default one) */
+  /** which deploy serves the trigger: the default profile with ioc orders, or with maker orders */
   profile?: ProfileName;
   /** a manual trigger with dryRun: true */
   dryRun?: boolean;
@@ -118,9 +118,9 @@ export function scenarioFor(run: number, prng: Prng): Scenario {
       : r.pick(['manual', 'manual', 'manual', 'scheduled', 'scheduled', ...TRIGGER_KINDS.slice(2)]);
   const dayRollover = run > 0 && r.chance(0.05);
   // drawn after the issue-#11 draws, so those stay what they were for a seed
-  const manual = trigger === 'manual' || trigger === 'concurrent_same' || trigger === 'takeover_live';
-  const profile: ProfileName = manual && r.chance(0.3) ? 'maker' : 'default';
-  const dryRun = trigger === 'manual' && r.chance(0.08);
+  // the maker deploy serves a quarter of the triggers that are not crashes
+  const profile: ProfileName = !crash && r.chance(0.25) ? 'maker' : 'default';
+  const dryRun = trigger === 'manual' && r.chance(0.15);
   const instance: Instance = crash
     ? 'main'
     : r.pick(['main', 'main', 'main', 'main', 'main', 'main', 'ahead', 'behind']);
@@ -150,10 +150,12 @@ function away(r: Prng, min: number, max: number): number {
 
 function marketMove(r: Prng): MarketMove {
   // under maxPriceMoveBps (12 %), so the price-move guard holds only the rare larger ones
-  const factors = {
-    QRLUSDT: r.chance(0.85) ? away(r, 0.04, 0.11) : 1,
-    BTCUSDT: r.chance(0.6) ? away(r, 0.03, 0.07) : 1,
-  };
+  const qrl = r.chance(0.85) ? away(r, 0.04, 0.11) : 1;
+  const btc = r.chance(0.6) ? away(r, 0.03, 0.07) : 1;
+  // mostly against each other, so the weights drift apart instead of cancelling
+  const against = r.chance(0.75);
+  const sameWay = qrl !== 1 && btc !== 1 && qrl > 1 === btc > 1;
+  const factors = { QRLUSDT: qrl, BTCUSDT: against && sameWay ? 2 - btc : btc };
   const spreadBps: Partial<Record<ChaosSymbol, number>> = {};
   if (r.chance(0.08)) spreadBps[r.pick(SYMBOLS)] = r.int(200, 900);
   return { factors, spreadBps, steps: r.chance(0.2) ? r.int(1, 5) : 0 };
