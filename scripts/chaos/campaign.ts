@@ -268,6 +268,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
           `the campaign stalled: ${what} of seed ${options.seed} made no progress for ${watchdogMs / 1000} s (last step: ${driver?.step ?? '?'}); replay with --seed ${options.seed} --runs ${run + 1}`,
       );
       const playing = driver.play(scenario ?? null, run);
+      // after a stall the run goes on failing as the stack stops: nobody waits for it any more
+      playing.catch(() => undefined);
       const row = await Promise.race([playing, dog.promise]).finally(dog.clear);
       row.violations.push(...checkLogs(logs, driver.secrets()));
       // a state that stays broken is reported at the run that broke it, not again after every run
@@ -327,6 +329,8 @@ class Driver {
     to: null,
   }));
   private readonly dryRunIds = new Set<string>();
+  /** execution ids a skewed instance served at least once */
+  private readonly skewedRunIds = new Set<string>();
   /** sendBy as first seen: the campaign may move it back later (ageUnsettled), invariant 9 judges the original */
   private readonly firstSendBy = new Map<string, number>();
   /** turnover days the campaign closed, with what the ledger had counted in them */
@@ -419,6 +423,9 @@ class Driver {
       cooldownMs: 1_000,
       maxSpreadBps: CHAOS_PROFILE.maxSpreadBps,
       orderTtlMs: 1_000,
+      // the exchange clock is skewed up to +9 s, and the product ages orders against it
+      ttlToleranceMs: 10_000,
+      skewedRunIds: this.skewedRunIds,
       dryRunIds: this.dryRunIds,
     };
   }
@@ -439,7 +446,8 @@ class Driver {
       violations: [],
       durationMs: 0,
       ...(scenario?.profile ? { profile: scenario.profile } : {}),
-      ...(scenario?.dryRun ? { dryRun: true } : {}),
+      // a crash run sends one plain trigger to the main process
+      ...(scenario?.dryRun && scenario.trigger === 'manual' && !scenario.crash ? { dryRun: true } : {}),
       ...(scenario?.instance ? { instance: scenario.instance } : {}),
     };
     const record = (answers: Answer[]) => {
@@ -667,6 +675,7 @@ class Driver {
     const token = this.stack.token('rebalance');
     this.tokens.add(token);
     const url = this.urlOf(instance);
+    if (instance === 'ahead' || instance === 'behind') this.skewedRunIds.add(trigger.executionId);
     let result: CallResult;
     try {
       result =

@@ -251,6 +251,9 @@ describe('chaos invariants of issue #18 (each catches a planted bug)', () => {
     // without orderTtlMs the check is off (backward compatible), and a young resting order is fine
     expect(checkNothingLeftBehind(w)).toEqual([]);
     expect(checkNothingLeftBehind({ ...w, intents: [{ ...resting, createdAt: T - 500 }] }, ctx18)).toEqual([]);
+    // a run on an instance with a skewed clock judges the age wrongly: it does not count
+    expect(checkNothingLeftBehind(w, { ...ctx18, skewedRunIds: new Set(['a']) })).toEqual([]);
+    expect(checkNothingLeftBehind(w, { ...ctx18, ttlToleranceMs: 20_000 })).toEqual([]);
   });
 
   it('7: fees or quote the ledger recorded that the exchange trades do not show; turnover double-counted or lost', () => {
@@ -370,5 +373,21 @@ describe('chaos scenarios', () => {
     expect([...points].sort()).toEqual([...CRASH_POINTS].sort());
     const kinds = new Set(all.flatMap((s) => s.faults.map((f) => f.kind)));
     expect(kinds.size).toBe(5);
+  });
+
+  it('cover what issue #18 asks for: maker deploy, dry runs, retries of a live attempt, skewed instances', () => {
+    const all = Array.from({ length: 300 }, (_, i) => scenarioFor(i, createPrng(1)));
+    const count = (p: (s: (typeof all)[number]) => boolean) => all.filter(p).length;
+    expect(count((s) => s.profile === 'maker')).toBeGreaterThan(30);
+    expect(count((s) => s.dryRun === true)).toBeGreaterThan(5);
+    expect(count((s) => s.trigger === 'takeover_live')).toBeGreaterThan(5);
+    expect(count((s) => s.instance === 'ahead')).toBeGreaterThan(10);
+    expect(count((s) => s.instance === 'behind')).toBeGreaterThan(10);
+    expect(count((s) => s.makerFillLevels === 0)).toBeGreaterThan(50);
+    // a crash always hits the main process (the one the campaign kills), with the ioc deploy
+    expect(all.filter((s) => s.crash).every((s) => s.instance === 'main' && s.profile === 'default')).toBe(true);
+    // moves stay under the price-move guard one at a time
+    for (const s of all)
+      if (s.market) for (const f of Object.values(s.market.factors)) expect(Math.abs(f - 1)).toBeLessThanOrEqual(0.11);
   });
 });

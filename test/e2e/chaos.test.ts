@@ -31,4 +31,13 @@ describe('fault campaign (30 runs, fixed seed)', () => {
     expect(result.runs.some((r) => r.profile === 'maker')).toBe(true);
     expect(result.runs.some((r) => r.instance === 'ahead' || r.instance === 'behind')).toBe(true);
   }, 300_000);
+
+  it('fails with the run that stalled when a run outlasts the watchdog, instead of hanging', async () => {
+    const emulatorHost = process.env.FIRESTORE_EMULATOR_HOST;
+    if (!emulatorHost) throw new Error('runs under the jest harness, which starts the emulator');
+    // a 1 ms watchdog: the first run (a manual trigger that trades) cannot finish inside it
+    await expect(
+      runCampaign({ runs: 1, seed: SEED, emulatorHost, projectId: 'demo-qrl-chaos-watchdog', watchdogMs: 1 }),
+    ).rejects.toThrow(/stalled: run 1\/1 \(manual\) of seed 20250101 .*replay with --seed 20250101 --runs 1/);
+  }, 120_000);
 });
