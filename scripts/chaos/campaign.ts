@@ -456,6 +456,9 @@ class Driver {
         row.statuses.push(a.status);
       }
     };
+    // an IP ban the last run drew is waited out (≤ 4 s): it would only block this run's reads
+    this.step = 'waiting out an IP ban';
+    await sleep(Math.max(0, this.bannedUntil - Date.now()));
     this.step = 'aging unseen orders';
     await this.ageUnsettled(before);
     if (!scenario) {
@@ -487,9 +490,13 @@ class Driver {
         this.step = `waiting for the answers to ${scenario.trigger}`;
         record(await this.fire(scenario, row));
         // a request held past its sender's timeout may still be in the simulator after the answer
-        for (const f of scenario.faults)
+        for (const f of scenario.faults) {
+          // the ban starts when the 418 is answered, at the latest as the run ends
+          if (f.kind === '418')
+            this.bannedUntil = Math.max(this.bannedUntil, Date.now() + ((f.retryAfterS ?? 120) + 1) * 1000);
           if (f.kind === 'delay' && (f.endpoint === '*' || f.endpoint === 'POST /api/v3/order'))
             this.holdUntil = Math.max(this.holdUntil, Date.now() + (f.delayMs ?? 1_000) + 300);
+        }
       }
       await this.sim('DELETE', '/__sim/faults');
     }

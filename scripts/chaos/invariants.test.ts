@@ -148,6 +148,8 @@ describe('chaos invariants', () => {
     // nor a skip that ended at its claim without the lock (its read found nothing open)
     const lockFree = run({ status: 'skipped', reason: 'within_band', lease: null });
     expect(checkNothingLeftBehind({ ...healthy(), runs: [lockFree], intents: [unknown] })).toEqual([]);
+    // nor a run whose times a skewed instance stamped
+    expect(checkNothingLeftBehind({ ...healthy(), intents: [unknown] }, { skewedRunIds: new Set(['a']) })).toEqual([]);
   });
 
   it('5: an order above maxOrderNotional and a day above the turnover cap (+ the slippage on sells)', () => {

@@ -42,7 +42,11 @@ export interface InvariantContext {
    * 2 s): the product judges an order's age against the exchange's clock, which the campaign skews
    */
   ttlToleranceMs?: number;
-  /** runs served by an instance whose wall clock the campaign skewed: their age judgements are off by the skew */
+  /**
+   * runs served by an instance whose wall clock the campaign skewed: the times they stamp (with a
+   * product that uses the instance clock) and their age judgements are off by the skew, so
+   * invariant 4 does not take them as "a later run"
+   */
   skewedRunIds?: ReadonlySet<string>;
 }
 
@@ -226,10 +230,12 @@ function checkBalancesFromLedger(
  * and no lock, so it reconciled nothing and does not count (it may have read the account while
  * another run was still trading; it traded nothing).
  */
-function reconciledAfter(world: World, after: number, except: string): World['runs'] {
+function reconciledAfter(world: World, after: number, except: string, skewed?: ReadonlySet<string>): World['runs'] {
   return world.runs.filter(
     (r) =>
       r.runId !== except &&
+      // a skewed instance may have stamped the run's times in its own clock: its order is unknown
+      !skewed?.has(r.runId) &&
       r.status !== 'running' &&
       r.lease !== null &&
       r.startedAt > after &&
@@ -249,6 +255,7 @@ export function checkNothingLeftBehind(
     const later = world.runs.find(
       (r) =>
         r.runId !== run.runId &&
+        !ctx.skewedRunIds?.has(r.runId) &&
         r.startedAt > (run.lease?.until ?? 0) &&
         r.reason !== 'locked' &&
         r.reason !== 'stale' &&
@@ -262,7 +269,7 @@ export function checkNothingLeftBehind(
   }
   for (const intent of world.intents) {
     if (!UNSETTLED.has(intent.status)) continue;
-    const next = reconciledAfter(world, intent.updatedAt, intent.runId)[0];
+    const next = reconciledAfter(world, intent.updatedAt, intent.runId, ctx.skewedRunIds)[0];
     if (next)
       out.push({
         invariant: 4,
@@ -275,7 +282,7 @@ export function checkNothingLeftBehind(
     for (const intent of world.intents) {
       if (intent.status !== 'open') continue;
       const after = intent.createdAt + ttl + (ctx.ttlToleranceMs ?? TTL_TOLERANCE_MS);
-      const next = reconciledAfter(world, after, intent.runId).find((r) => !ctx.skewedRunIds?.has(r.runId));
+      const next = reconciledAfter(world, after, intent.runId, ctx.skewedRunIds)[0];
       if (next)
         out.push({
           invariant: 4,
