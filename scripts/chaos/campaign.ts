@@ -253,6 +253,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const violations: (Violation & { run: number })[] = [];
   const seen = new Set<string>();
   const watchdogMs = options.watchdogMs ?? WATCHDOG_MS;
+  let inFlight: Promise<unknown> | null = null;
   try {
     await driver.startSkewed();
     const prng = createPrng(options.seed);
@@ -268,9 +269,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
           `the campaign stalled: ${what} of seed ${options.seed} made no progress for ${watchdogMs / 1000} s (last step: ${driver?.step ?? '?'}); replay with --seed ${options.seed} --runs ${run + 1}`,
       );
       const playing = driver.play(scenario ?? null, run);
-      // after a stall the run goes on failing as the stack stops: nobody waits for it any more
+      // after a stall nobody waits for the run any more; the cleanup gives it a moment to end
       playing.catch(() => undefined);
+      inFlight = playing;
       const row = await Promise.race([playing, dog.promise]).finally(dog.clear);
+      inFlight = null;
       row.violations.push(...checkLogs(logs, driver.secrets()));
       // a state that stays broken is reported at the run that broke it, not again after every run
       row.violations = row.violations.filter((v) => !seen.has(v.message));
@@ -287,6 +290,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     for (const v of closing) if (!violations.some((x) => x.message === v.message)) violations.push({ ...v, run: -1 });
     return summarize(options.seed, rows, violations, final, Date.now() - started, await ledger.runs(), driver.skews);
   } finally {
+    // a stalled run still in flight: stopping the stack under it would only make it fail noisily
+    if (inFlight)
+      await Promise.race([inFlight.catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
     await driver.stop();
     await ledger.close().catch(() => undefined);
     await stack.stop();
