@@ -193,7 +193,7 @@ function crashSpec(r: Prng): CrashSpec {
     // under the 5 s recvWindow the held order lands after the kill; over it MEXC refuses it as stale
     orderDelayMs: r.pick([1_500, 3_000, 7_000]),
     followUp: r.chance(0.5) ? 'same_id' : 'new_id',
-    // a real wait costs the lease (FUNCTION_TIMEOUT_S + 5 s): a third of the crashes
-    waitLease: r.chance(0.3),
+    // a real wait costs the lease (FUNCTION_TIMEOUT_S + 5 s = 35 s): one crash in ten
+    waitLease: r.chance(0.1),
   };
 }
