@@ -6,23 +6,28 @@
  *
  * Crashes need no hook in the product: the simulator holds the request the process makes at the
  * chosen point (a delay fault on one endpoint), the campaign sees that request arrive and kills
- * the process group while it waits. Time the product would spend waiting (a 5-minute lease after a
- * crash, the end of a UTC day) is moved on in the ledger instead of slept through.
+ * the process group while it waits. The function runs with a short FUNCTION_TIMEOUT_S, so a
+ * killed attempt's lease is short and is often waited out for real; a lease longer than
+ * LEASE_WAIT_MAX_MS, the end of a UTC day and the visibility margin of an order that provably never
+ * reached the exchange are moved on in the ledger instead of slept through.
+ *
+ * Issue #18 adds: a second profile that trades LIMIT_MAKER orders, which rest and fill partly as
+ * the campaign moves the book through them and are then cancelled by the product's TTL; dry runs; a
+ * Scheduler retry sent while the first attempt is held inside the exchange (it must answer
+ * in_progress); two more function processes whose wall clock is skewed by minutes
+ * (skew-clock.cjs); a watchdog per run; and a final quiet settle run after which nothing may be open.
  */
-import { rmSync } from 'node:fs';
+
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { clientOrderIdFor } from '@qrl-rebalancer/shared/app';
 import { apiKeyFingerprint } from '@qrl-rebalancer/shared/config';
+import { SimulatorAdmin } from '@qrl-rebalancer/simulator';
 import { buildFunctions } from '../build';
-import {
-  type CallResult,
-  callFunction,
-  type FunctionProcess,
-  type LocalStack,
-  startFunction,
-  startLocalStack,
-} from '../lib/local-stack';
+import { freePort } from '../lib/free-port';
+import { type CallResult, callFunction, type LocalStack, startLocalStack } from '../lib/local-stack';
 import { createPrng } from '../lib/prng';
+import { type ServedFunction, serveFunction } from '../lib/serve-function';
 import { checkLogs, checkWorld, type InvariantContext, type Violation } from './invariants';
 import { type LedgerView, openLedgerView } from './ledger-view';
 import {
@@ -30,22 +35,47 @@ import {
   type CrashPoint,
   type CrashSpec,
   type FaultSpec,
+  type Instance,
+  type ProfileName,
   type Scenario,
   SYMBOLS,
   scenarioFor,
   type TriggerKind,
 } from './scenario';
-import type { ExchangeOrder, ExchangeTrade, World } from './world';
+import type { ExchangeOrder, ExchangeTrade, HttpAnswer, OrderArrival, SpreadWindow, World } from './world';
 
 export const PROFILE_ID = 'default';
 const REPLAY_WINDOW_S = 900;
 /** Holds a read at a crash point far longer than the kill takes (and shorter than the client's timeout would matter). */
 const HOLD_MS = 4_000;
+/**
+ * The function's timeout (contract of issue #18): the product sizes its lease (timeout + 5 s) and
+ * deadlines from it. The shortest it accepts (30 s: time to send an order and record it), so a
+ * dead attempt's lease can be waited out for real.
+ */
+export const FUNCTION_TIMEOUT_S = 30;
+/** A dead attempt's lease longer than this (a product that still leases 5 minutes) is ended in the ledger instead. */
+const LEASE_WAIT_MAX_MS = 40_000;
+/** No run of the campaign legitimately takes this long: past it the campaign fails, naming the run. */
+export const WATCHDOG_MS = 120_000;
+/** Every admin call to the simulator is bounded. */
+const SIM_TIMEOUT_MS = 10_000;
+/** An order request that arrived this long ago and was not held is processed or refused: final. */
+const ARRIVAL_SETTLE_MS = 500;
+/**
+ * Moves an unseen order's sendBy back this far beyond its recvWindow: the product's
+ * VISIBILITY_MARGIN_MS (2 min, shared/src/app/send-window.ts) plus the largest instance skew (4 min),
+ * so the next run, on any instance, may declare it absent.
+ */
+const AGE_MARGIN_MS = 6 * 60_000 + 10_000;
+/** The preload that skews a function's wall clock (a chaos seam, not a product hook). */
+const SKEW_PRELOAD = resolve(__dirname, 'skew-clock.cjs');
 
 /** Short cool-down and order TTL so consecutive runs trade; caps small enough to bind within a campaign. */
 export const CHAOS_PROFILE = {
   targets: { QRL: '0.4', BTC: '0.3', USDT: '0.3' },
-  bandAbs: '0.02',
+  // a 1-point band: the campaign's ±4–11 % moves cross it in most runs, so a third of them trade
+  bandAbs: '0.01',
   cooldown: '1s',
   orderTtl: '1s',
   minTradeNotional: '5',
@@ -54,12 +84,21 @@ export const CHAOS_PROFILE = {
   orderType: 'ioc',
   maxSlippageBps: 50,
   maxSpreadBps: 150,
-  maxPriceMoveBps: 1200,
+  // above the campaign's single moves (≤ 11 %), so the guard holds only moves that add up
+  maxPriceMoveBps: 2000,
   // runs are a second apart: a blocked move is adopted after two blocked runs, so the campaign keeps trading
   priceMoveHoldRuns: 2,
   priceMoveHold: '0s',
   checkDepth: true,
 } as const;
+
+/**
+ * The same profile with LIMIT_MAKER orders at the best bid/ask: they rest, fill as the book moves,
+ * and are cancelled after orderTtl. The product refuses two profiles holding the same assets on one
+ * account, so this is the default profile as another deploy of the service serves it (its own
+ * process): one account, one ledger, orders of both kinds.
+ */
+export const MAKER_PROFILE = { ...CHAOS_PROFILE, orderType: 'maker' } as const;
 
 export const INITIAL_BALANCES = { QRL: '2400', BTC: '0.016', USDT: '900' } as const;
 const INITIAL_PRICES: Record<ChaosSymbol, number> = { QRLUSDT: 0.5, BTCUSDT: 50_000 };
@@ -73,6 +112,10 @@ export interface CampaignOptions {
   projectId?: string;
   /** progress lines (stderr in the CLI) */
   say?: (line: string) => void;
+  /** per-run watchdog (default WATCHDOG_MS) */
+  watchdogMs?: number;
+  /** every line the function processes write, appended here (to read a failing seed afterwards) */
+  logFile?: string;
 }
 
 export interface CrashRecord {
@@ -84,7 +127,8 @@ export interface CrashRecord {
 
 export interface RunRow {
   run: number;
-  trigger: TriggerKind;
+  /** `quiet_settle`: the final runs with no faults after which nothing may be left open */
+  trigger: TriggerKind | 'quiet_settle';
   executionIds: string[];
   faults: FaultSpec[];
   crash: CrashRecord | null;
@@ -95,6 +139,13 @@ export interface RunRow {
   statuses: string[];
   violations: Violation[];
   durationMs: number;
+  /** order requests that reached the exchange during this run, and orders it placed */
+  orderRequests?: number;
+  ordersPlaced?: number;
+  /** profile, dry run and instance of the trigger (issue #18) */
+  profile?: ProfileName;
+  dryRun?: boolean;
+  instance?: Instance;
 }
 
 export interface CampaignResult {
@@ -108,11 +159,27 @@ export interface CampaignResult {
   exchangeOrders: number;
   fills: number;
   durationMs: number;
+  /** runs (of those asked for) that placed at least one exchange order, over all runs */
+  tradingShare: number;
+  /** exchange orders by type and final status, e.g. LIMIT_MAKER/PARTIALLY_CANCELED */
+  ordersByKind: Record<string, number>;
+  /** the skew of the two skewed function processes (ms) */
+  clockSkewMs: Record<Exclude<Instance, 'main'>, number>;
 }
 
 interface Answer {
   http: string;
   status: string;
+}
+
+/** Rejects after `ms`; the timer does not keep the process alive. */
+function timeout(ms: number, message: () => string): { promise: Promise<never>; clear: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message())), ms);
+    timer.unref();
+  });
+  return { promise, clear: () => clearTimeout(timer) };
 }
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
@@ -132,7 +199,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   await buildFunctions({ outDir: distDir, quiet: true });
   let logs = '';
   let driver: Driver | undefined;
+  const logFile = options.logFile;
+  if (logFile) writeFileSync(logFile, '');
   const onFunctionOutput = (_name: string, chunk: string) => {
+    if (logFile) appendFileSync(logFile, chunk);
     logs += chunk;
     driver?.watch(chunk);
   };
@@ -144,12 +214,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     env: {
       STRATEGY_PROFILES: JSON.stringify({ [PROFILE_ID]: CHAOS_PROFILE }),
       REPLAY_WINDOW_S: String(REPLAY_WINDOW_S),
+      FUNCTION_TIMEOUT_S: String(FUNCTION_TIMEOUT_S),
       LIVE_TRADING: 'true',
       LOG_LEVEL: 'info',
     },
     simulator: {
+      // thin levels (QRL 75–225 per level, BTC 0.001–0.003) so a book moved one level through a
+      // resting maker order fills it only partly; an IOC still finds its size within 5 levels
       symbols: [
-        { symbol: 'QRLUSDT', price: '0.5' },
+        { symbol: 'QRLUSDT', price: '0.5', levelQty: '150' },
         {
           symbol: 'BTCUSDT',
           baseAsset: 'BTC',
@@ -158,7 +231,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
           baseAssetPrecision: 6,
           quoteAssetPrecision: 2,
           baseSizePrecision: '0.000001',
-          levelQty: '0.05',
+          levelQty: '0.002',
         },
       ],
       balances: { ...INITIAL_BALANCES },
@@ -176,10 +249,28 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const rows: RunRow[] = [];
   const violations: (Violation & { run: number })[] = [];
   const seen = new Set<string>();
+  const watchdogMs = options.watchdogMs ?? WATCHDOG_MS;
+  let inFlight: Promise<unknown> | null = null;
   try {
+    await driver.startSkewed();
     const prng = createPrng(options.seed);
-    for (let run = 0; run < options.runs; run++) {
-      const row = await driver.play(scenarioFor(run, prng));
+    for (let run = 0; run <= options.runs; run++) {
+      const scenario = run < options.runs ? scenarioFor(run, prng) : null;
+      const what = scenario
+        ? `run ${run + 1}/${options.runs} (${scenario.trigger}${scenario.crash ? `, crash ${scenario.crash.point}` : ''})`
+        : 'the quiet settle run';
+      // a watchdog per run: a wait that never ends fails the campaign and names the run
+      const dog = timeout(
+        watchdogMs,
+        () =>
+          `the campaign stalled: ${what} of seed ${options.seed} made no progress for ${watchdogMs / 1000} s (last step: ${driver?.step ?? '?'}); replay with --seed ${options.seed} --runs ${run + 1}`,
+      );
+      const playing = driver.play(scenario ?? null, run);
+      // after a stall nobody waits for the run any more; the cleanup gives it a moment to end
+      playing.catch(() => undefined);
+      inFlight = playing;
+      const row = await Promise.race([playing, dog.promise]).finally(dog.clear);
+      inFlight = null;
       row.violations.push(...checkLogs(logs, driver.secrets()));
       // a state that stays broken is reported at the run that broke it, not again after every run
       row.violations = row.violations.filter((v) => !seen.has(v.message));
@@ -191,10 +282,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       if (row.violations.some((v) => v.invariant === 6)) logs = '';
     }
     const final = await driver.world();
+    final.settled = true;
     const closing = checkWorld(final, driver.context());
     for (const v of closing) if (!violations.some((x) => x.message === v.message)) violations.push({ ...v, run: -1 });
-    return summarize(options.seed, rows, violations, final, Date.now() - started, await ledger.runs());
+    return summarize(options.seed, rows, violations, final, Date.now() - started, await ledger.runs(), driver.skews);
   } finally {
+    // a stalled run still in flight: stopping the stack under it would only make it fail noisily
+    if (inFlight)
+      await Promise.race([inFlight.catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
     await driver.stop();
     await ledger.close().catch(() => undefined);
     await stack.stop();
@@ -204,13 +299,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
 
 function progressLine(row: RunRow, options: CampaignOptions): string {
   const crash = row.crash ? ` crash ${row.crash.planned}→${row.crash.observed}/${row.crash.followUp}` : '';
+  const extra = `${row.profile === 'maker' ? ' maker' : ''}${row.dryRun ? ' dry' : ''}${row.instance && row.instance !== 'main' ? ` @${row.instance}` : ''}`;
+  const sent = row.ordersPlaced ? ` [${row.ordersPlaced} order(s)]` : '';
   const faults = row.faults.length ? ` faults ${row.faults.map((f) => `${f.kind}@${f.endpoint}`).join(',')}` : '';
   const bad = row.violations.map((v) => `\n  VIOLATION of invariant ${v.invariant}: ${v.message}`).join('');
-  return `[seed ${options.seed}] run ${row.run + 1}/${options.runs} ${row.trigger}${crash}${faults} → ${row.statuses.join(' ')} (${row.durationMs} ms)${bad}`;
+  const n = row.trigger === 'quiet_settle' ? 'quiet settle' : `run ${row.run + 1}/${options.runs}`;
+  return `[seed ${options.seed}] ${n} ${row.trigger}${extra}${crash}${faults} → ${row.statuses.join(' ')}${sent} (${row.durationMs} ms)${bad}`;
 }
 
 class Driver {
-  private fn: FunctionProcess;
+  private fn: ServedFunction;
   private readonly url: string;
   private readonly tokens = new Set<string>();
   private readonly prices: Record<ChaosSymbol, number> = { ...INITIAL_PRICES };
@@ -223,6 +321,30 @@ class Driver {
   /** a log line that, once written, kills the process on the spot (the crash before the claim) */
   private killOnLine: { needles: string[]; killed: () => void } | null = null;
   private bannedUntil = 0;
+  /** the skewed processes (issue #18): same service, same audience, their wall clock off by minutes; and the maker deploy */
+  private readonly skewed: Partial<Record<Exclude<Instance, 'main'> | 'maker', ServedFunction>> = {};
+  readonly skews: Record<Exclude<Instance, 'main'>, number>;
+  private readonly answers: HttpAnswer[] = [];
+  private readonly spreadWindows: SpreadWindow[] = SYMBOLS.map((symbol) => ({
+    symbol,
+    spreadBps: 20,
+    from: 0,
+    to: null,
+  }));
+  private readonly dryRunIds = new Set<string>();
+  /** execution ids a skewed instance served at least once */
+  private readonly skewedRunIds = new Set<string>();
+  /** sendBy as first seen: the campaign may move it back later (ageUnsettled), invariant 9 judges the original */
+  private readonly firstSendBy = new Map<string, number>();
+  /** turnover days the campaign closed, with what the ledger had counted in them */
+  private readonly closedDays: { day: string; notional: string }[] = [];
+  private movedTo: string | null = null;
+  private last: World | null = null;
+  /** until when a delay fault may still hold an order request in the simulator */
+  private holdUntil = 0;
+  /** what the run is doing now, for the watchdog's message */
+  step = 'starting';
+  private readonly admin: SimulatorAdmin;
 
   constructor(
     private readonly stack: LocalStack,
@@ -235,6 +357,38 @@ class Driver {
     if (!fn) throw new Error('the stack serves no rebalance function');
     this.fn = fn;
     this.url = fn.url;
+    this.admin = new SimulatorAdmin(stack.simulator.url, { timeoutMs: SIM_TIMEOUT_MS });
+    // one to four minutes either way: inside the 5-minute token and scheduler skew allowance
+    const r = createPrng(seed).fork(0x5eed);
+    this.skews = { ahead: r.int(60, 240) * 1000, behind: -r.int(60, 240) * 1000 };
+  }
+
+  /**
+   * Two more instances of the service whose wall clocks are skewed (NODE_OPTIONS preload), and the
+   * deploy whose default profile trades maker orders.
+   */
+  async startSkewed(): Promise<void> {
+    for (const instance of ['ahead', 'behind', 'maker'] as const) {
+      const port = await freePort();
+      const env = {
+        // the service's URL: every instance of one Cloud Run service has the same audience
+        OIDC_AUDIENCE: this.url,
+        ...this.stack.env,
+        ...(instance === 'maker'
+          ? { STRATEGY_PROFILES: JSON.stringify({ [PROFILE_ID]: MAKER_PROFILE }) }
+          : { NODE_OPTIONS: `--require ${SKEW_PRELOAD}`, CHAOS_CLOCK_SKEW_MS: String(this.skews[instance]) }),
+      };
+      this.skewed[instance] = await serveFunction('rebalance', {
+        port,
+        env: () => env,
+        onOutput: this.onOutput,
+        distDir: this.distDir,
+      });
+    }
+  }
+
+  private urlOf(instance: Instance | 'maker'): string {
+    return instance === 'main' ? this.url : (this.skewed[instance]?.url ?? this.url);
   }
 
   /** Sees every chunk the function writes, as it is written. */
@@ -272,26 +426,35 @@ class Driver {
       maxSlippageBps: CHAOS_PROFILE.maxSlippageBps,
       dayOf: (runId) => this.dayOfRun.get(runId) ?? `day ${this.turnoverDay}`,
       clientOrderIdFor,
+      cooldownMs: 1_000,
+      maxSpreadBps: CHAOS_PROFILE.maxSpreadBps,
+      orderTtlMs: 1_000,
+      // the exchange clock is skewed up to +9 s, and the product ages orders against it
+      ttlToleranceMs: 10_000,
+      skewedRunIds: this.skewedRunIds,
+      dryRunIds: this.dryRunIds,
     };
   }
 
-  async play(scenario: Scenario): Promise<RunRow> {
+  /** One run of the campaign; `null`: the final quiet settle run. */
+  async play(scenario: Scenario | null, index: number): Promise<RunRow> {
     const t0 = Date.now();
-    if (scenario.dayRollover && (await this.ledger.endTurnoverDay())) this.turnoverDay += 1;
-    const market = await this.moveMarket(scenario);
-    if (scenario.clockOffsetMs !== null) await this.sim('POST', '/__sim/clock', { offsetMs: scenario.clockOffsetMs });
-
+    const before = this.last ?? (await this.world());
     const row: RunRow = {
-      run: scenario.run,
-      trigger: scenario.trigger,
+      run: index,
+      trigger: scenario ? scenario.trigger : 'quiet_settle',
       executionIds: [],
-      faults: scenario.faults,
+      faults: scenario?.faults ?? [],
       crash: null,
-      market,
+      market: '—',
       http: [],
       statuses: [],
       violations: [],
       durationMs: 0,
+      ...(scenario?.profile ? { profile: scenario.profile } : {}),
+      // a crash run sends one plain trigger to the main process
+      ...(scenario?.dryRun && scenario.trigger === 'manual' && !scenario.crash ? { dryRun: true } : {}),
+      ...(scenario?.instance ? { instance: scenario.instance } : {}),
     };
     const record = (answers: Answer[]) => {
       for (const a of answers) {
@@ -299,34 +462,153 @@ class Driver {
         row.statuses.push(a.status);
       }
     };
-
-    if (scenario.crash) {
-      await this.crashRun(scenario, row, record);
+    // an IP ban the last run drew is waited out (≤ 4 s): it would only block this run's reads
+    this.step = 'waiting out an IP ban';
+    await sleep(Math.max(0, this.bannedUntil - Date.now()));
+    this.step = 'aging unseen orders';
+    await this.ageUnsettled(before);
+    if (!scenario) {
+      await this.quietSettle(index, row, record);
     } else {
-      for (const fault of scenario.faults) {
-        await this.sim('POST', '/__sim/faults', fault);
-        if (fault.kind === '418') this.bannedUntil = Date.now() + ((fault.retryAfterS ?? 120) + 1) * 1000;
+      if (scenario.dayRollover) {
+        this.step = 'ending the turnover day';
+        const closed = await this.ledger.endTurnoverDay();
+        if (closed) {
+          // the same day again: the product wrote nothing since the last roll-over
+          if (closed.day !== this.movedTo) this.closedDays.push(closed);
+          this.movedTo = dayBefore(closed.day);
+          this.turnoverDay += 1;
+        }
       }
-      record(await this.fire(scenario, row));
-    }
-    await this.sim('DELETE', '/__sim/faults');
+      this.step = 'moving the market';
+      row.market = await this.moveMarket(scenario);
+      if (scenario.clockOffsetMs !== null)
+        await this.admin.call('POST', '/__sim/clock', { offsetMs: scenario.clockOffsetMs });
 
+      if (scenario.crash) {
+        await this.crashRun(scenario, row, record);
+      } else if (scenario.trigger === 'takeover_live') {
+        await this.takeoverLive(scenario, row, record);
+      } else {
+        for (const fault of scenario.faults) {
+          await this.admin.call('POST', '/__sim/faults', fault);
+          if (fault.kind === '418') this.bannedUntil = Date.now() + ((fault.retryAfterS ?? 120) + 1) * 1000;
+        }
+        this.step = `waiting for the answers to ${scenario.trigger}`;
+        record(await this.fire(scenario, row));
+        // a request held past its sender's timeout may still be in the simulator after the answer
+        for (const f of scenario.faults) {
+          // the ban starts when the 418 is answered, at the latest as the run ends
+          if (f.kind === '418')
+            this.bannedUntil = Math.max(this.bannedUntil, Date.now() + ((f.retryAfterS ?? 120) + 1) * 1000);
+          if (f.kind === 'delay' && (f.endpoint === '*' || f.endpoint === 'POST /api/v3/order'))
+            this.holdUntil = Math.max(this.holdUntil, Date.now() + (f.delayMs ?? 1_000) + 300);
+        }
+      }
+      await this.admin.call('DELETE', '/__sim/faults');
+    }
+
+    this.step = 'reading the world';
     const world = await this.world();
+    if (!scenario) world.settled = true;
+    row.orderRequests = (world.arrivals?.length ?? 0) - (before.arrivals?.length ?? 0);
+    row.ordersPlaced = world.orders.length - before.orders.length;
     row.violations.push(...checkWorld(world, this.context()));
     row.durationMs = Date.now() - t0;
+    this.step = 'between runs';
     return row;
+  }
+
+  /**
+   * Issue #18 "quiet settle": no faults, the exchange clock true, normal spreads, every lease and
+   * ban over; then runs until nothing is open (at most four, a cool-down apart).
+   */
+  private async quietSettle(index: number, row: RunRow, record: (a: Answer[]) => void): Promise<void> {
+    this.step = 'quiet settle: clearing faults';
+    await this.admin.call('DELETE', '/__sim/faults');
+    await this.admin.call('POST', '/__sim/clock', { offsetMs: 0 });
+    for (const symbol of SYMBOLS) if (this.spreads[symbol] !== 20) await this.setPrice(symbol, this.prices[symbol], 20);
+    await sleep(Math.max(0, this.bannedUntil - Date.now()));
+    for (let i = 0; i < 4; i++) {
+      const world = await this.world();
+      await this.ageUnsettled(world);
+      for (const r of world.runs) if (r.status === 'running') await this.endLease(r.runId, true);
+      // the cool-down and the order TTL (1 s each) have passed
+      await sleep(1_100);
+      const trigger = this.freshManual(index, i + 1);
+      row.executionIds.push(trigger.executionId);
+      this.step = `quiet settle: waiting for ${trigger.executionId}`;
+      record([await this.send(trigger)]);
+      const after = await this.world();
+      const open = after.intents.some((x) => ['pending', 'submitted', 'unknown', 'open'].includes(x.status));
+      if (!open && !after.runs.some((r) => r.status === 'running')) return;
+    }
+  }
+
+  /**
+   * An order that provably never reached the exchange (no request of it arrived, or the last one
+   * arrived and no delay fault can still hold it, and the exchange has no such order) would be declared absent after sendBy + recvWindow + 2 minutes. The campaign moves its
+   * sendBy back instead of blocking two minutes of runs with run.unsettled_orders.
+   */
+  private async ageUnsettled(world: World): Promise<void> {
+    const now = Date.now();
+    if (now < this.holdUntil) return;
+    const onExchange = new Set(world.orders.map((o) => o.clientOrderId));
+    const lastArrival = new Map<string, number>();
+    for (const a of world.arrivals ?? [])
+      if (a.clientOrderId !== null)
+        lastArrival.set(a.clientOrderId, Math.max(lastArrival.get(a.clientOrderId) ?? 0, a.at - a.offsetMs));
+    const ids = new Set(
+      world.intents
+        .filter(
+          (i) =>
+            (i.status === 'submitted' || i.status === 'unknown') &&
+            i.orderId === null &&
+            !onExchange.has(i.clientOrderId) &&
+            now - (lastArrival.get(i.clientOrderId) ?? 0) > ARRIVAL_SETTLE_MS,
+        )
+        .map((i) => i.clientOrderId),
+    );
+    await this.ledger.ageSendWindows(ids, now, AGE_MARGIN_MS);
   }
 
   // --- market ------------------------------------------------------------------------------------
 
+  private async setPrice(symbol: ChaosSymbol, price: number, spreadBps: number): Promise<void> {
+    this.prices[symbol] = Number(price.toFixed(PRICE_DECIMALS[symbol]));
+    if (spreadBps !== this.spreads[symbol]) {
+      const now = Date.now();
+      for (const w of this.spreadWindows) if (w.symbol === symbol && w.to === null) w.to = now;
+      this.spreadWindows.push({ symbol, spreadBps, from: now, to: null });
+    }
+    this.spreads[symbol] = spreadBps;
+    await this.admin.call('POST', '/__sim/price', {
+      symbol,
+      price: this.prices[symbol].toFixed(PRICE_DECIMALS[symbol]),
+      spreadBps,
+    });
+  }
+
   private async moveMarket(scenario: Scenario): Promise<string> {
-    const move = scenario.market;
-    if (!move) return '—';
     const parts: string[] = [];
+    // A resting maker order fills (partly) when the book moves through it: one level for a partial fill.
+    if (scenario.makerFillLevels !== null && scenario.makerFillLevels !== undefined) {
+      const resting = (await this.exchangeOrders()).find((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED');
+      const symbol = SYMBOLS.find((x) => x === resting?.symbol);
+      if (resting && symbol) {
+        const spread = this.spreads[symbol];
+        const through = (spread / 2 + 10 * scenario.makerFillLevels + 2) / 10_000;
+        const price = Number(resting.price) * (resting.side === 'BUY' ? 1 - through : 1 + through);
+        await this.setPrice(symbol, price, spread);
+        parts.push(`${symbol} through ${resting.side} ${resting.clientOrderId} +${scenario.makerFillLevels}`);
+      }
+    }
+    const move = scenario.market;
+    if (!move) return parts.join(', ') || '—';
     if (move.steps > 0) {
-      await this.sim('POST', '/__sim/step', { steps: move.steps });
+      await this.admin.call('POST', '/__sim/step', { steps: move.steps });
       for (const symbol of SYMBOLS) {
-        const body = (await this.sim('GET', `/api/v3/ticker/price?symbol=${symbol}`)) as { price?: string };
+        const body = (await this.admin.call('GET', `/api/v3/ticker/price?symbol=${symbol}`)) as { price?: string };
         if (body.price) this.prices[symbol] = Number(body.price);
       }
       parts.push(`walk ${move.steps}`);
@@ -338,13 +620,7 @@ class Driver {
       const init = INITIAL_PRICES[symbol];
       // moves revert toward the start so a long campaign keeps trading around one level
       const price = Math.min(init * 1.6, Math.max(init * 0.6, this.prices[symbol] * factor));
-      this.prices[symbol] = Number(price.toFixed(PRICE_DECIMALS[symbol]));
-      this.spreads[symbol] = spread;
-      await this.sim('POST', '/__sim/price', {
-        symbol,
-        price: this.prices[symbol].toFixed(PRICE_DECIMALS[symbol]),
-        spreadBps: spread,
-      });
+      await this.setPrice(symbol, price, spread);
       parts.push(`${symbol} ${((factor - 1) * 100).toFixed(1)}%${spread !== 20 ? ` spread ${spread}bps` : ''}`);
     }
     return parts.join(', ') || '—';
@@ -352,8 +628,13 @@ class Driver {
 
   // --- triggers ----------------------------------------------------------------------------------
 
-  private freshManual(run: number, n = 0): Trigger {
-    return { kind: 'manual', executionId: `chaos-${this.seed}-r${run}${n ? `-${n}` : ''}` };
+  private freshManual(run: number, n = 0, extra: { dryRun?: boolean } = {}): Trigger {
+    const suffix = `${n ? `-${n}` : ''}${extra.dryRun ? '-dry' : ''}`;
+    return {
+      kind: 'manual',
+      executionId: `chaos-${this.seed}-r${run}${suffix}`,
+      ...(extra.dryRun ? { dryRun: true } : {}),
+    };
   }
 
   private freshScheduled(): Trigger {
@@ -366,13 +647,14 @@ class Driver {
 
   private async fire(scenario: Scenario, row: RunRow): Promise<Answer[]> {
     const run = scenario.run;
-    const one = async (t: Trigger) => {
+    const at: Instance | 'maker' = scenario.profile === 'maker' ? 'maker' : (scenario.instance ?? 'main');
+    const one = async (t: Trigger, instance: Instance | 'maker' = at) => {
       row.executionIds.push(t.executionId);
-      return this.send(t);
+      return this.send(t, instance);
     };
     switch (scenario.trigger) {
       case 'manual':
-        return [await one(this.freshManual(run))];
+        return [await one(this.freshManual(run, 0, scenario.dryRun ? { dryRun: true } : {}))];
       case 'scheduled':
         return [await one(this.freshScheduled())];
       case 'duplicate': {
@@ -381,10 +663,11 @@ class Driver {
       }
       case 'concurrent_same': {
         const t = this.freshManual(run);
-        return Promise.all([one(t), one(t), one(t)]);
+        return Promise.all([one(t), one(t), one(t, 'main')]);
       }
       case 'concurrent_different':
-        return Promise.all([one(this.freshManual(run, 1)), one(this.freshScheduled())]);
+        // two instances at once when the scenario names a skewed one: its clock must not win the lock
+        return Promise.all([one(this.freshManual(run, 1)), one(this.freshScheduled(), 'main')]);
       case 'late_retry': {
         const scheduleTime = new Date(Math.floor(Date.now() / 1000) * 1000 - (REPLAY_WINDOW_S + 60) * 1000);
         return [await one({ kind: 'scheduled', scheduleTime, executionId: schedulerId(scheduleTime) })];
@@ -394,34 +677,92 @@ class Driver {
         const previous = this.history.length > 0 ? r.pick(this.history) : this.freshManual(run);
         return [await one(previous)];
       }
+      case 'takeover_live':
+        throw new Error('takeover_live is played by takeoverLive()');
     }
   }
 
-  private async send(trigger: Trigger): Promise<Answer> {
+  private async send(trigger: Trigger, instance: Instance | 'maker' = 'main'): Promise<Answer> {
     if (!this.history.some((h) => h.executionId === trigger.executionId)) this.history.push(trigger);
     if (!this.dayOfRun.has(trigger.executionId)) this.dayOfRun.set(trigger.executionId, `day ${this.turnoverDay}`);
+    if (trigger.kind === 'manual' && trigger.dryRun) this.dryRunIds.add(trigger.executionId);
     const token = this.stack.token('rebalance');
     this.tokens.add(token);
+    const url = this.urlOf(instance);
+    if (instance === 'ahead' || instance === 'behind') this.skewedRunIds.add(trigger.executionId);
     let result: CallResult;
     try {
       result =
         trigger.kind === 'scheduled'
-          ? await callFunction(this.url, {
+          ? await callFunction(url, {
               token,
               scheduleTime: trigger.scheduleTime,
               body: '',
               contentType: 'application/octet-stream',
             })
-          : await callFunction(this.url, { token, body: { executionId: trigger.executionId } });
+          : await callFunction(url, {
+              token,
+              body: { executionId: trigger.executionId, ...(trigger.dryRun ? { dryRun: true } : {}) },
+            });
     } catch {
       return { http: 'killed', status: 'killed' };
     }
     const j = result.json ?? {};
+    const answer: HttpAnswer = { executionId: trigger.executionId, http: result.status };
+    if (typeof j.status === 'string') {
+      answer.status = j.status;
+      answer.duplicate = j.duplicate === true;
+    } else if (typeof j.error === 'string') answer.error = j.error;
+    this.answers.push(answer);
     const status =
       typeof j.status === 'string'
         ? `${j.status}${typeof j.reason === 'string' ? `/${j.reason}` : ''}${j.duplicate === true ? '(dup)' : ''}`
         : `error/${typeof j.error === 'string' ? j.error : result.status}`;
     return { http: String(result.status), status };
+  }
+
+  // --- a retry while the first attempt is alive ------------------------------------------------------
+
+  /**
+   * A trading attempt claims the run (the claim's commit carries its first order) and is held at
+   * its first order request; a Scheduler retry of the same id, to the instance the scenario names
+   * (a skewed clock must not see the live lease as ended), must answer in_progress and trade
+   * nothing; then the held order lands (under recvWindow) and the first attempt finishes.
+   */
+  private async takeoverLive(scenario: Scenario, row: RunRow, record: (a: Answer[]) => void): Promise<void> {
+    await sleep(Math.max(1_100, this.bannedUntil - Date.now()));
+    row.market = await this.moveMarket({
+      ...scenario,
+      makerFillLevels: null,
+      market: { factors: { QRLUSDT: 1.09, BTCUSDT: 0.95 }, spreadBps: {}, steps: 0 },
+    });
+    const trigger = this.freshManual(scenario.run);
+    row.executionIds.push(trigger.executionId, trigger.executionId);
+    const endpoint = 'POST /api/v3/order';
+    const deploy: Instance | 'maker' = scenario.profile === 'maker' ? 'maker' : 'main';
+    const before = await this.requestCount(endpoint);
+    await this.admin.call('POST', '/__sim/faults', { endpoint, kind: 'delay', delayMs: scenario.holdMs ?? 3_000 });
+    let firstDone = false;
+    const first = this.send(trigger, deploy).finally(() => {
+      firstDone = true;
+    });
+    this.step = 'takeover_live: waiting for the first attempt to send its order';
+    const reached = await until(async () => (await this.requestCount(endpoint)) > before, 8_000, first);
+    if (!reached) {
+      record([await first]);
+      return;
+    }
+    this.step = 'takeover_live: the retry';
+    const retry = await this.send(trigger, scenario.instance ?? 'main');
+    const stillLive = !firstDone;
+    this.step = 'takeover_live: waiting for the first attempt';
+    record([await first, retry]);
+    const inProgress = retry.status.startsWith('in_progress') || retry.status === 'error/run.in_progress';
+    if (stillLive && !inProgress)
+      row.violations.push({
+        invariant: 8,
+        message: `a retry of ${trigger.executionId} sent to the ${scenario.instance ?? 'main'} instance while the first attempt was live answered ${retry.http} ${retry.status}, not in_progress`,
+      });
   }
 
   // --- crashes -----------------------------------------------------------------------------------
@@ -434,6 +775,7 @@ class Driver {
     if (crash.point !== 'before_claim' && crash.point !== 'after_claim') {
       row.market = await this.moveMarket({
         ...scenario,
+        makerFillLevels: null,
         market: { factors: { QRLUSDT: 1.09, BTCUSDT: 0.95 }, spreadBps: {}, steps: 0 },
       });
     }
@@ -453,8 +795,8 @@ class Driver {
     const before = await this.requestCount(hold?.endpoint);
     if (hold) {
       for (let i = 1; i < hold.nth; i++)
-        await this.sim('POST', '/__sim/faults', { endpoint: hold.endpoint, kind: 'delay', delayMs: 0 });
-      await this.sim('POST', '/__sim/faults', { endpoint: hold.endpoint, kind: 'delay', delayMs: hold.delayMs });
+        await this.admin.call('POST', '/__sim/faults', { endpoint: hold.endpoint, kind: 'delay', delayMs: 0 });
+      await this.admin.call('POST', '/__sim/faults', { endpoint: hold.endpoint, kind: 'delay', delayMs: hold.delayMs });
     }
     let killedOnLine = false;
     if (!hold) {
@@ -467,6 +809,7 @@ class Driver {
       };
     }
     const answer = this.send(trigger);
+    this.step = `crash ${crash.point}: waiting for the point`;
     let reached: boolean;
     if (hold) {
       reached = await until(async () => (await this.requestCount(hold.endpoint)) >= before + hold.nth, 8_000, answer);
@@ -480,6 +823,7 @@ class Driver {
       record([await answer]);
       return;
     }
+    this.step = `crash ${crash.point}: killing`;
     await this.kill();
     record([await answer]);
     row.crash = {
@@ -487,16 +831,31 @@ class Driver {
       observed: await this.observedPoint(trigger.executionId),
       followUp: crash.followUp,
     };
-    await this.sim('DELETE', '/__sim/faults');
+    await this.admin.call('DELETE', '/__sim/faults');
     // An order the dead process had on the wire lands (or is refused as stale) before time moves on.
     if (hold?.endpoint === 'POST /api/v3/order') await sleep(Math.max(0, heldSince + hold.delayMs + 300 - Date.now()));
+    this.step = `crash ${crash.point}: restarting`;
     await this.restart();
-    // The restart took longer than the lease: Scheduler's retry (same id) takes the run over, the
-    // next schedule (new id) finds the lock free.
-    await this.ledger.expireLease(trigger.executionId);
+    // The dead attempt's lease must end first: Scheduler's retry (same id) then takes the run over,
+    // the next schedule (new id) finds the lock free.
+    this.step = `crash ${crash.point}: waiting for the lease to end`;
+    await this.endLease(trigger.executionId, crash.waitLease === true);
     const next = crash.followUp === 'same_id' ? trigger : this.freshManual(scenario.run, 1);
     if (next !== trigger) row.executionIds.push(next.executionId);
+    this.step = `crash ${crash.point}: waiting for the follow-up`;
     record([await this.send(next)]);
+  }
+
+  /**
+   * A dead attempt's lease ends: waited out for real when asked and short enough (the lease is
+   * sized to FUNCTION_TIMEOUT_S), else moved into the past in the ledger.
+   */
+  private async endLease(runId: string, wait: boolean): Promise<void> {
+    const until = await this.ledger.leaseUntil(runId);
+    const left = until === null ? 0 : until - Date.now();
+    if (left <= 0) return;
+    if (wait && left <= LEASE_WAIT_MAX_MS) await sleep(left + 250);
+    else await this.ledger.expireLease(runId);
   }
 
   private async observedPoint(executionId: string): Promise<CrashPoint> {
@@ -511,74 +870,84 @@ class Driver {
   }
 
   private async kill(): Promise<void> {
-    const child = this.fn.process;
-    // a process killed by a signal has exitCode null and signalCode set: it is gone all the same,
-    // and its 'exit' event fired already, so waiting for it would never end
-    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise<void>((r) => child.once('exit', () => r()));
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    // bounded: a wait that cannot end must fail the campaign, not hang it
-    await Promise.race([
-      gone,
-      sleep(10_000).then(() => Promise.reject(new Error(`rebalance pid ${child.pid} did not exit 10 s after SIGKILL`))),
-    ]);
+    // SIGKILL of the group at once, as a crash; bounded: stop() rejects if it is still there 10 s later
+    await this.fn.stop({ graceMs: 0 });
   }
 
   private async restart(): Promise<void> {
     const port = Number(new URL(this.url).port);
-    this.fn = await startFunction(
-      'rebalance',
+    this.fn = await serveFunction('rebalance', {
       port,
-      { OIDC_AUDIENCE: this.url, ...this.stack.env },
-      { onOutput: this.onOutput, distDir: this.distDir },
-    );
+      env: () => ({ OIDC_AUDIENCE: this.url, ...this.stack.env }),
+      onOutput: this.onOutput,
+      distDir: this.distDir,
+    });
   }
 
   async stop(): Promise<void> {
-    // the stack stops the process it started; a restarted one is ours
-    if (this.fn !== this.stack.functions.rebalance) await this.fn.stop();
+    // the stack stops the process it started; a restarted one and the skewed ones are ours
+    const ours = [...Object.values(this.skewed), ...(this.fn !== this.stack.functions.rebalance ? [this.fn] : [])];
+    await Promise.all(ours.map((fn) => fn.stop().catch(() => undefined)));
   }
 
   // --- state -------------------------------------------------------------------------------------
 
   async world(): Promise<World> {
-    const [orders, trades, balances, runs, intents] = await Promise.all([
+    const [orders, trades, balances, runs, intents, arrivals, turnover] = await Promise.all([
       this.exchangeOrders(),
-      this.sim('GET', '/__sim/trades') as Promise<{ trades: ExchangeTrade[] }>,
-      this.sim('GET', '/__sim/balances') as Promise<{ balances: World['balances'] }>,
+      this.admin.call('GET', '/__sim/trades') as Promise<{ trades: ExchangeTrade[] }>,
+      this.admin.call('GET', '/__sim/balances') as Promise<{ balances: World['balances'] }>,
       this.ledger.runs(),
       this.ledger.intents(),
+      this.admin.call('GET', '/__sim/order-arrivals') as Promise<{ arrivals: OrderArrival[] }>,
+      this.ledger.turnover(),
     ]);
-    return { now: Date.now(), orders, trades: trades.trades, balances: balances.balances, runs, intents };
+    for (const i of intents)
+      if (typeof i.sendBy === 'number' && !this.firstSendBy.has(i.clientOrderId))
+        this.firstSendBy.set(i.clientOrderId, i.sendBy);
+    const errors = new Map(runs.map((r) => [r.runId, r]));
+    const world: World = {
+      now: Date.now(),
+      orders,
+      trades: trades.trades,
+      balances: balances.balances,
+      runs,
+      intents: intents.map((i) => ({ ...i, sendBy: this.firstSendBy.get(i.clientOrderId) ?? i.sendBy ?? null })),
+      arrivals: arrivals.arrivals,
+      // the account's day is the last one closed when the product wrote nothing since
+      turnover: [...this.closedDays, ...(turnover && turnover.day !== this.movedTo ? [turnover] : [])],
+      answers: this.answers.map((a) => {
+        const r = errors.get(a.executionId);
+        return {
+          ...a,
+          retryable: r && a.error !== undefined && r.errorCode === a.error ? (r.errorRetryable ?? null) : null,
+        };
+      }),
+      spreads: this.spreadWindows.map((w) => ({ ...w })),
+    };
+    this.last = world;
+    return world;
   }
 
   private async exchangeOrders(): Promise<ExchangeOrder[]> {
-    const body = (await this.sim('GET', '/__sim/orders')) as { orders: ExchangeOrder[] };
+    const body = (await this.admin.call('GET', '/__sim/orders')) as { orders: ExchangeOrder[] };
     return body.orders.map((o) => ({ ...o, orderId: String(o.orderId) }));
   }
 
   private async requestCount(endpoint: string | undefined): Promise<number> {
     if (!endpoint) return 0;
-    const body = (await this.sim('GET', '/__sim/requests')) as { requests: Record<string, number> };
+    const body = (await this.admin.call('GET', '/__sim/requests')) as { requests: Record<string, number> };
     return body.requests[endpoint] ?? 0;
-  }
-
-  private async sim(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${this.stack.simulator.url}${path}`, {
-      method,
-      ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}),
-    });
-    const json: unknown = await response.json();
-    if (!response.ok) throw new Error(`simulator ${method} ${path}: HTTP ${response.status} ${JSON.stringify(json)}`);
-    return json;
   }
 }
 
-type Trigger = { kind: 'manual'; executionId: string } | { kind: 'scheduled'; executionId: string; scheduleTime: Date };
+type Trigger =
+  | { kind: 'manual'; executionId: string; dryRun?: boolean }
+  | { kind: 'scheduled'; executionId: string; scheduleTime: Date };
+
+function dayBefore(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
 
 function schedulerId(scheduleTime: Date): string {
   return `qrl-rebalance-${scheduleTime.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
@@ -610,6 +979,7 @@ function summarize(
   world: World,
   durationMs: number,
   runs: World['runs'],
+  clockSkewMs: CampaignResult['clockSkewMs'],
 ): CampaignResult {
   const count = (into: Record<string, number>, key: string) => {
     into[key] = (into[key] ?? 0) + 1;
@@ -631,6 +1001,10 @@ function summarize(
   }
   const ledgerStatuses: Record<string, number> = {};
   for (const r of runs) count(ledgerStatuses, `${r.status}${r.reason ? `/${r.reason}` : ''}`);
+  const ordersByKind: Record<string, number> = {};
+  for (const o of world.orders) count(ordersByKind, `${o.type}/${o.status}`);
+  const asked = rows.filter((r) => r.trigger !== 'quiet_settle');
+  const trading = asked.filter((r) => (r.ordersPlaced ?? 0) > 0).length;
   return {
     seed,
     runs: rows,
@@ -642,5 +1016,8 @@ function summarize(
     exchangeOrders: world.orders.length,
     fills: world.trades.length,
     durationMs,
+    tradingShare: asked.length ? trading / asked.length : 0,
+    ordersByKind,
+    clockSkewMs,
   };
 }

@@ -1,6 +1,6 @@
 /**
- * `npm run chaos -- --runs 300 [--seed N] [--json] [--all-runs]`: the fault campaign against the
- * real stack. Progress goes to stderr, the result to stdout; exit 1 when any invariant broke.
+ * `npm run chaos -- --runs 300 [--seed N] [--json] [--all-runs] [--logs FILE]`: the fault campaign
+ * against the real stack (--logs keeps every function log line in FILE). Progress goes to stderr, the result to stdout; exit 1 when any invariant broke.
  * `npm run chaos -- --explore …`: the explorer instead (scripts/chaos/explore/command.ts).
  */
 import { parseArgs } from 'node:util';
@@ -16,6 +16,7 @@ async function main(): Promise<number> {
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
       'all-runs': { type: 'boolean', default: false },
+      logs: { type: 'string' },
     },
   });
   const runs = Number(values.runs);
@@ -29,6 +30,7 @@ async function main(): Promise<number> {
     runs,
     seed,
     say,
+    ...(values.logs ? { logFile: values.logs } : {}),
     ...(process.env.FIRESTORE_EMULATOR_HOST ? { emulatorHost: process.env.FIRESTORE_EMULATOR_HOST } : {}),
   });
   process.stdout.write(

@@ -1,16 +1,23 @@
 import { createPrng } from '../lib/prng';
 import {
+  allowedStatuses,
   checkBalances,
   checkCaps,
+  checkFillsRecorded,
+  checkGuards,
+  checkHttpAnswers,
   checkLogs,
   checkNothingLeftBehind,
+  checkOneTraderAtATime,
   checkOrderIds,
   checkOrdersMatchIntents,
+  checkSendBy,
+  checkSettled,
   checkWorld,
   type InvariantContext,
 } from './invariants';
 import { CRASH_POINTS, scenarioFor } from './scenario';
-import type { ExchangeOrder, ExchangeTrade, LedgerIntent, LedgerRun, World } from './world';
+import type { ExchangeOrder, ExchangeTrade, LedgerIntent, LedgerRun, OrderArrival, World } from './world';
 
 const T = Date.parse('2031-03-14T12:00:00Z');
 const coid = (runId: string, leg: number) => `rb-${runId}-${leg}`;
@@ -141,6 +148,8 @@ describe('chaos invariants', () => {
     // nor a skip that ended at its claim without the lock (its read found nothing open)
     const lockFree = run({ status: 'skipped', reason: 'within_band', lease: null });
     expect(checkNothingLeftBehind({ ...healthy(), runs: [lockFree], intents: [unknown] })).toEqual([]);
+    // nor a run whose times a skewed instance stamped
+    expect(checkNothingLeftBehind({ ...healthy(), intents: [unknown] }, { skewedRunIds: new Set(['a']) })).toEqual([]);
   });
 
   it('5: an order above maxOrderNotional and a day above the turnover cap (+ the slippage on sells)', () => {
@@ -165,6 +174,192 @@ describe('chaos invariants', () => {
   });
 });
 
+/** ctx with every issue-#18 input */
+const ctx18: InvariantContext = {
+  ...ctx,
+  cooldownMs: 1_000,
+  maxSpreadBps: 150,
+  orderTtlMs: 1_000,
+  dryRunIds: new Set(['dry']),
+};
+function arrival(over: Partial<OrderArrival> = {}): OrderArrival {
+  return { clientOrderId: coid('a', 0), symbol: 'QRLUSDT', at: T + 100, offsetMs: 0, ...over };
+}
+/** healthy() with everything the issue-#18 checks read: the same sell, sent once before its sendBy. */
+function healthy18(): World {
+  const w = healthy();
+  return {
+    ...w,
+    intents: [intent({ symbol: 'QRLUSDT', side: 'SELL', fees: { USDT: '0.005' }, sendBy: T + 5_000 })],
+    runs: [run({ dryRun: false })],
+    arrivals: [arrival()],
+    turnover: [{ day: '2031-03-14', notional: '10' }],
+    answers: [{ executionId: 'a', http: 200, status: 'completed', duplicate: false }],
+    spreads: [{ symbol: 'QRLUSDT', spreadBps: 20, from: T - 60_000, to: null }],
+    settled: true,
+  };
+}
+/** Run b: a second sell of 20 QRL for 10 USDT, sent at `at`, with its intent, order, trade and answer. */
+function secondRun(w: World, at: number): World {
+  const id = coid('b', 0);
+  return {
+    ...w,
+    orders: [...w.orders, order({ orderId: '2', clientOrderId: id, time: at })],
+    trades: [...w.trades, trade({ orderId: '2', clientOrderId: id })],
+    balances: { QRL: { free: '60', locked: '0' }, USDT: { free: '119.99', locked: '0' } },
+    runs: [...w.runs, run({ runId: 'b', startedAt: at - 100, dryRun: false })],
+    intents: [
+      ...w.intents,
+      intent({
+        runId: 'b',
+        clientOrderId: id,
+        orderId: '2',
+        symbol: 'QRLUSDT',
+        side: 'SELL',
+        fees: { USDT: '0.005' },
+        sendBy: at + 5_000,
+        createdAt: at,
+        updatedAt: at,
+      }),
+    ],
+    arrivals: [...(w.arrivals ?? []), arrival({ clientOrderId: id, at })],
+    turnover: [{ day: '2031-03-14', notional: '20' }],
+  };
+}
+
+describe('chaos invariants of issue #18 (each catches a planted bug)', () => {
+  it('a healthy world with every input has no violation, two runs a cool-down apart neither', () => {
+    expect(checkWorld(healthy18(), ctx18)).toEqual([]);
+    expect(checkWorld(secondRun(healthy18(), T + 2_000), ctx18)).toEqual([]);
+  });
+
+  it('3: balances that do not match the LEDGER fills (the simulator bookkeeping agrees with itself)', () => {
+    // the exchange took a second fee the ledger never heard of: its own trades and balances agree
+    const w = healthy18();
+    w.trades = [trade(), trade({ qty: '0', quoteQty: '0', commission: '0.001' })];
+    w.balances.USDT = { free: '109.994', locked: '0' };
+    expect(checkBalances(w, ctx).map((v) => v.message)).toEqual([
+      "USDT: the exchange holds 0.001 less than initial ± the ledger's fills − its fees",
+    ]);
+    // while an intent is still unknown the ledger cannot know its fills: no ledger-side check
+    const pending = { ...w, intents: [...w.intents, intent({ runId: 'x', clientOrderId: 'x', status: 'unknown' })] };
+    expect(checkBalances(pending, ctx)).toEqual([]);
+  });
+
+  it('4: an open (resting) intent older than orderTtl after a later run reconciled', () => {
+    const resting = intent({ runId: 'old', clientOrderId: coid('old', 0), status: 'open', createdAt: T - 10_000 });
+    const w = { ...healthy18(), intents: [resting] };
+    expect(checkNothingLeftBehind(w, ctx18)[0]?.message).toMatch(/still rests \(open, older than orderTtl/);
+    // without orderTtlMs the check is off (backward compatible), and a young resting order is fine
+    expect(checkNothingLeftBehind(w)).toEqual([]);
+    expect(checkNothingLeftBehind({ ...w, intents: [{ ...resting, createdAt: T - 500 }] }, ctx18)).toEqual([]);
+    // a run on an instance with a skewed clock judges the age wrongly: it does not count
+    expect(checkNothingLeftBehind(w, { ...ctx18, skewedRunIds: new Set(['a']) })).toEqual([]);
+    expect(checkNothingLeftBehind(w, { ...ctx18, ttlToleranceMs: 20_000 })).toEqual([]);
+  });
+
+  it('7: fees or quote the ledger recorded that the exchange trades do not show; turnover double-counted or lost', () => {
+    const fee = healthy18();
+    fee.intents = [{ ...(fee.intents[0] as LedgerIntent), fees: { USDT: '0.004' } }];
+    expect(checkFillsRecorded(fee).map((v) => v.message)).toEqual([
+      expect.stringMatching(/recorded 0.004 USDT fees, its trades paid 0.005/),
+    ]);
+    const quote = healthy18();
+    quote.trades = [trade({ quoteQty: '9.9' })];
+    expect(checkFillsRecorded(quote)[0]?.message).toMatch(/recorded 10 quote, its trades 9.9/);
+    const twice = { ...healthy18(), turnover: [{ day: '2031-03-14', notional: '20' }] };
+    expect(checkFillsRecorded(twice)[0]?.message).toMatch(/counted 20 turnover .* traded only 10/);
+    const lost = { ...healthy18(), turnover: [{ day: '2031-03-14', notional: '0' }] };
+    expect(checkFillsRecorded(lost)[0]?.message).toMatch(/counted 0 turnover .*every intent final/);
+    // lower turnover is fine while an intent is not final yet (its fills are not recorded)
+    const unknown = intent({ runId: 'u', clientOrderId: 'u', status: 'unknown' });
+    expect(checkFillsRecorded({ ...lost, intents: [...lost.intents, unknown] })).toEqual([]);
+  });
+
+  it('8: two runs whose order sends overlap, and a send with no intent', () => {
+    const w = secondRun(healthy18(), T + 2_000);
+    expect(checkOneTraderAtATime(w)).toEqual([]);
+    // run a sent its second leg after run b had started sending
+    const overlap = { ...w, arrivals: [...(w.arrivals ?? []), arrival({ at: T + 2_500 })] };
+    expect(checkOneTraderAtATime(overlap)[0]?.message).toMatch(/run b sent an order at .* while run a was still/);
+    // on a skewed exchange clock the machine time counts: b arrives 100 ms after a in real time
+    const skewed = {
+      ...w,
+      arrivals: [
+        arrival({ at: T + 100 + 60_000, offsetMs: 60_000 }),
+        arrival({ clientOrderId: coid('b', 0), at: T + 200 }),
+      ],
+    };
+    expect(checkOneTraderAtATime(skewed)).toEqual([]);
+    expect(checkOneTraderAtATime({ ...w, arrivals: [arrival({ clientOrderId: 'stray' })] })[0]?.message).toMatch(
+      /stray.*no intent in the ledger/,
+    );
+  });
+
+  it('9: an order that reached the exchange after its sendBy (machine time, exchange offset removed)', () => {
+    const late = { ...healthy18(), arrivals: [arrival({ at: T + 5_400 })] };
+    expect(checkSendBy(late)[0]?.message).toMatch(/400 ms after its sendBy/);
+    // the same arrival on an exchange clock 60 s ahead is on time
+    expect(checkSendBy({ ...healthy18(), arrivals: [arrival({ at: T + 65_000, offsetMs: 60_000 })] })).toEqual([]);
+    const noSendBy = { ...healthy18(), intents: [intent({ sendBy: null })] };
+    expect(checkSendBy(noSendBy)[0]?.message).toMatch(/has no sendBy/);
+  });
+
+  it('10: a send inside the cool-down, on a too-wide book, or by a dry run', () => {
+    expect(checkGuards(secondRun(healthy18(), T + 600), ctx18)[0]?.message).toMatch(
+      /run b sent an order 500 ms after run a's last order, inside the 1000 ms cool-down/,
+    );
+    const wide = { ...healthy18(), spreads: [{ symbol: 'QRLUSDT', spreadBps: 400, from: T, to: T + 1_000 }] };
+    expect(checkGuards(wide, ctx18)[0]?.message).toMatch(/spread was 400 bps > maxSpreadBps 150/);
+    // a wide spread that had ended before the send does not count
+    expect(checkGuards({ ...wide, spreads: [{ ...wide.spreads[0], to: T + 50 } as never] }, ctx18)).toEqual([]);
+    const dry = { ...healthy18() };
+    expect(checkGuards(dry, { ...ctx18, dryRunIds: new Set(['a']) }).map((v) => v.message)).toEqual([
+      expect.stringMatching(/dry run a wrote intent/),
+      expect.stringMatching(/dry run a sent order/),
+      expect.stringMatching(/sent as a dry run but recorded as live/),
+    ]);
+  });
+
+  it('11: after the quiet run, an intent still unknown or open, a run running, an order resting, a locked balance', () => {
+    const w = healthy18();
+    w.intents = [intent({ status: 'unknown' })];
+    w.runs = [run({ status: 'running' })];
+    w.orders = [order({ status: 'NEW', executedQty: '0', cummulativeQuoteQty: '0' })];
+    w.balances.QRL = { free: '60', locked: '20' };
+    expect(checkSettled(w).map((v) => v.message)).toEqual([
+      expect.stringMatching(/still unknown after the quiet run/),
+      expect.stringMatching(/run a is still running/),
+      expect.stringMatching(/still rests \(NEW\)/),
+      expect.stringMatching(/20 QRL is still locked/),
+    ]);
+    expect(checkSettled({ ...w, settled: false })).toEqual([]);
+  });
+
+  it('12: an answer whose HTTP status is not the status table one for its body', () => {
+    const answers = (a: NonNullable<World['answers']>) => checkHttpAnswers({ ...healthy18(), answers: a });
+    expect(answers([{ executionId: 'x', http: 200, status: 'failed', duplicate: false }])[0]?.message).toMatch(
+      /HTTP 200 for failed; the status table says 500/,
+    );
+    expect(
+      answers([{ executionId: 'x', http: 200, error: 'ledger.unavailable', retryable: true }])[0]?.message,
+    ).toMatch(/says 503/);
+    expect(answers([{ executionId: 'x', http: 503, error: 'run.weird', retryable: false }])).toHaveLength(1);
+    expect(answers([{ executionId: 'x', http: 200 }])[0]?.message).toMatch(/no JSON body, not in the table/);
+    // right answers pass; an error whose retryability is unknown may be 500 or 503
+    expect(
+      answers([
+        { executionId: 'x', http: 500, status: 'failed', duplicate: false },
+        { executionId: 'x', http: 200, status: 'failed', duplicate: true },
+        { executionId: 'x', http: 503, error: 'exchange.unavailable', retryable: null },
+        { executionId: 'x', http: 401, error: 'auth.missing_token' },
+        { executionId: 'x', http: 500, error: 'internal' },
+      ]),
+    ).toEqual([]);
+    expect(allowedStatuses({ error: 'auth.no_such_code' })).toEqual([]);
+  });
+});
+
 describe('chaos scenarios', () => {
   it('are the same for the same seed and differ between seeds', () => {
     const a = Array.from({ length: 50 }, (_, i) => scenarioFor(i, createPrng(7)));
@@ -180,5 +375,21 @@ describe('chaos scenarios', () => {
     expect([...points].sort()).toEqual([...CRASH_POINTS].sort());
     const kinds = new Set(all.flatMap((s) => s.faults.map((f) => f.kind)));
     expect(kinds.size).toBe(5);
+  });
+
+  it('cover what issue #18 asks for: maker deploy, dry runs, retries of a live attempt, skewed instances', () => {
+    const all = Array.from({ length: 300 }, (_, i) => scenarioFor(i, createPrng(1)));
+    const count = (p: (s: (typeof all)[number]) => boolean) => all.filter(p).length;
+    expect(count((s) => s.profile === 'maker')).toBeGreaterThan(30);
+    expect(count((s) => s.dryRun === true)).toBeGreaterThan(5);
+    expect(count((s) => s.trigger === 'takeover_live')).toBeGreaterThan(5);
+    expect(count((s) => s.instance === 'ahead')).toBeGreaterThan(10);
+    expect(count((s) => s.instance === 'behind')).toBeGreaterThan(10);
+    expect(count((s) => s.makerFillLevels === 0)).toBeGreaterThan(50);
+    // a crash always hits the main process (the one the campaign kills), with the ioc deploy
+    expect(all.filter((s) => s.crash).every((s) => s.instance === 'main' && s.profile === 'default')).toBe(true);
+    // moves stay under the price-move guard one at a time
+    for (const s of all)
+      if (s.market) for (const f of Object.values(s.market.factors)) expect(Math.abs(f - 1)).toBeLessThanOrEqual(0.11);
   });
 });

@@ -19,7 +19,10 @@ export function formatResult(result: CampaignResult, options: { allRuns?: boolea
   const lines: string[] = [];
   const runs = result.runs;
   const interesting = options.allRuns ? runs : runs.filter((r) => r.crash || r.violations.length > 0);
-  lines.push(`fault campaign  seed ${result.seed}  runs ${runs.length}  ${(result.durationMs / 1000).toFixed(1)} s`);
+  const asked = runs.filter((r) => r.trigger !== 'quiet_settle');
+  lines.push(
+    `fault campaign  seed ${result.seed}  runs ${asked.length} (+ the quiet settle run)  ${(result.durationMs / 1000).toFixed(1)} s`,
+  );
   lines.push('');
   lines.push(options.allRuns ? 'runs' : 'runs with a crash or a violation (--all-runs lists every run)');
   lines.push(
@@ -49,23 +52,36 @@ export function formatResult(result: CampaignResult, options: { allRuns?: boolea
   if (missed) lines.push(`  (${missed} planned crash(es) missed: the run ended before reaching the point)`);
   lines.push(...table('answers (status/reason, (dup) = duplicate)', sorted(result.statuses)));
   lines.push(...table('runs in the ledger at the end', sorted(result.ledgerStatuses)));
-  lines.push(`exchange orders ${result.exchangeOrders}, fills ${result.fills}`);
+  lines.push(...table('exchange orders by type/final status', sorted(result.ordersByKind ?? {})));
+  const trading = asked.filter((r) => (r.ordersPlaced ?? 0) > 0).length;
+  lines.push(
+    `exchange orders ${result.exchangeOrders}, fills ${result.fills}; runs that placed orders ${trading}/${asked.length} (trading share ${(100 * (result.tradingShare ?? 0)).toFixed(1)} %)`,
+  );
+  const kinds = (p: (r: (typeof runs)[number]) => boolean) => asked.filter(p).length;
+  lines.push(
+    `maker runs ${kinds((r) => r.profile === 'maker')}, dry runs ${kinds((r) => r.dryRun === true)}, takeovers of a live attempt ${kinds((r) => r.trigger === 'takeover_live')}, runs on a skewed instance ${kinds((r) => r.instance !== undefined && r.instance !== 'main')} (skews ${Object.entries(
+      result.clockSkewMs ?? {},
+    )
+      .map(([k, v]) => `${k} ${v / 1000} s`)
+      .join(', ')})`,
+  );
   lines.push('');
   lines.push(...violationTable(result.violations));
   lines.push('');
   lines.push(
     result.violations.length === 0
-      ? `0 invariant violations.  Replay: npm run chaos -- --runs ${runs.length} --seed ${result.seed}`
-      : `${result.violations.length} INVARIANT VIOLATION(S).  Replay: npm run chaos -- --runs ${runs.length} --seed ${result.seed}`,
+      ? `0 invariant violations.  Replay: npm run chaos -- --runs ${asked.length} --seed ${result.seed}`
+      : `${result.violations.length} INVARIANT VIOLATION(S).  Replay: npm run chaos -- --runs ${asked.length} --seed ${result.seed}`,
   );
   return lines.join('\n');
 }
 
 function violationTable(violations: (Violation & { run: number })[]): string[] {
   const lines = ['invariant violations'];
-  for (const n of [1, 2, 3, 4, 5, 6] as const) {
+  for (const key of Object.keys(INVARIANT_NAMES)) {
+    const n = Number(key) as Violation['invariant'];
     const mine = violations.filter((v) => v.invariant === n);
-    lines.push(`  ${n} ${pad(INVARIANT_NAMES[n], 48)} ${mine.length}`);
+    lines.push(`  ${pad(String(n), 2)} ${pad(INVARIANT_NAMES[n], 52)} ${mine.length}`);
     for (const v of mine.slice(0, 10)) lines.push(`      run ${v.run === -1 ? 'end' : v.run}: ${v.message}`);
     if (mine.length > 10) lines.push(`      … ${mine.length - 10} more`);
   }

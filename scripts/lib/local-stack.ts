@@ -9,7 +9,7 @@ import { type RunningSimulator, type SimulatorConfig, startSimulator } from '@qr
 import { emulatorAvailable, type RunningEmulator, startFirestoreEmulator } from './firestore-emulator';
 import { type KeptLedger, keepLedger } from './kept-ledger';
 import { type LocalOidc, type SigningKey, startLocalOidc } from './local-oidc';
-import { type ServedFunction, type ServeOptions, serveFunction } from './serve-function';
+import { type ServedFunction, serveFunction } from './serve-function';
 
 export const LOCAL_CALLER = 'scheduler@qrl-local.iam.gserviceaccount.com';
 export const LOCAL_JOB = 'projects/qrl-local/locations/local/jobs/qrl-rebalance';
@@ -20,7 +20,6 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 export const DEMO_BALANCES = { QRL: '1000', USDT: '200' } as const;
 
 /** A function the stack serves (the name scripts/chaos/campaign.ts imports). */
-export type FunctionProcess = ServedFunction;
 
 export interface LocalStackOptions {
   /** `auto` (default): the emulator when gcloud and Java are here, else memory with a warning */
@@ -53,7 +52,7 @@ export interface LocalStack {
   readonly ledger: 'firestore' | 'memory';
   readonly emulatorHost: string | undefined;
   readonly projectId: string;
-  readonly functions: Readonly<Record<string, FunctionProcess>>;
+  readonly functions: Readonly<Record<string, ServedFunction>>;
   /** the environment each function was started with (its own OIDC_AUDIENCE aside) */
   readonly env: Readonly<Record<string, string>>;
   /** after stop(): where the emulator's data was kept (keepLedgerIn), or null */
@@ -119,7 +118,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...options.env,
     };
 
-    const functions: Record<string, FunctionProcess> = {};
+    const functions: Record<string, ServedFunction> = {};
     await Promise.all(
       (options.functions ?? FUNCTION_NAMES).map(async (name) => {
         const fn = await serveFunction(name, {
@@ -156,19 +155,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stopAll();
     throw error;
   }
-}
-
-/**
- * serveFunction with the arguments scripts/chaos/campaign.ts and two e2e tests still pass; new code
- * calls serveFunction(name, { port, env: () => env, distDir, onOutput }) itself.
- */
-export function startFunction(
-  name: string,
-  port: number,
-  env: Record<string, string>,
-  options: Pick<ServeOptions, 'distDir' | 'onOutput'> = {},
-): Promise<FunctionProcess> {
-  return serveFunction(name, { ...options, port, env: () => env });
 }
 
 // --- calling the stack ---------------------------------------------------------------------------

@@ -14,7 +14,18 @@ export interface AdminState {
   exchange: SimExchange;
   faults: FaultQueue;
   requestCounts: Map<string, number>;
+  /** every POST /api/v3/order as it arrived, before any fault or check: when the client sent it */
+  orderArrivals: OrderArrival[];
   rateLimiter: RateLimiter;
+}
+
+export interface OrderArrival {
+  clientOrderId: string | null;
+  symbol: string | null;
+  /** the exchange clock (with /__sim/clock's offset) when the request's body had arrived */
+  at: number;
+  /** the /__sim/clock offset then, so at − offsetMs is the machine's clock */
+  offsetMs: number;
 }
 
 type AdminHandler = (body: unknown, query: URLSearchParams, state: AdminState) => unknown;
@@ -84,6 +95,7 @@ export const adminRoutes: Record<string, AdminHandler> = {
     state.exchange.reset();
     state.faults.clear();
     state.requestCounts.clear();
+    state.orderArrivals.length = 0;
     state.rateLimiter.reset();
     return { ok: true };
   },
@@ -142,4 +154,5 @@ export const adminRoutes: Record<string, AdminHandler> = {
     return { faults: [] };
   },
   'GET /__sim/requests': (_b, _q, state) => ({ requests: Object.fromEntries(state.requestCounts) }),
+  'GET /__sim/order-arrivals': (_b, _q, state) => ({ arrivals: state.orderArrivals.map((a) => ({ ...a })) }),
 };

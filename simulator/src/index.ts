@@ -14,6 +14,7 @@ export {
   adminRequest,
   type FaultInput,
   type KeyInput,
+  type OrderArrival,
   type PriceInput,
   SimulatorAdmin,
 } from './testing/admin-client';
@@ -55,6 +56,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     exchange,
     faults: new FaultQueue(),
     requestCounts: new Map(),
+    orderArrivals: [],
     rateLimiter: new RateLimiter(config.rateLimits),
     apiKey,
     apiSecret,

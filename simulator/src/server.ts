@@ -52,6 +52,7 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
   }
 
   options.requestCounts.set(endpoint, (options.requestCounts.get(endpoint) ?? 0) + 1);
+  if (endpoint === 'POST /api/v3/order') recordArrival(options, rawQuery, rawBody);
   // MEXC's real limits (rate-limits.ts), before anything else: an over-limit request does nothing
   if (options.rateLimiter.admit(endpoint) !== null) {
     send(res, errorReply(mexcErrors.tooManyRequests(1)));
@@ -74,6 +75,22 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
   }
   // `accept`: the request was executed, the client hears an error (an order accepted, then e.g. an unknown code)
   send(res, errorFault ? faultReply(errorFault) : reply);
+}
+
+/** Never throws: a malformed order request is still an arrival, the route refuses it later. */
+function recordArrival(options: ServerOptions, rawQuery: string, rawBody: string): void {
+  let params: Params = new Map();
+  try {
+    params = parseParams(rawQuery, rawBody);
+  } catch {
+    // the route answers the parameter error
+  }
+  options.orderArrivals.push({
+    clientOrderId: params.get('newClientOrderId') ?? null,
+    symbol: params.get('symbol') ?? null,
+    at: options.exchange.now(),
+    offsetMs: options.exchange.clockOffsetMs,
+  });
 }
 
 function handleExchange(

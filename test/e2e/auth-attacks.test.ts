@@ -1,12 +1,7 @@
 import { freePort } from '../../scripts/lib/free-port';
 import { forgeAlgNone, forgeHs256WithPublicKey, signWithUnknownKid, tamperPayload } from '../../scripts/lib/local-oidc';
-import {
-  callFunction,
-  LOCAL_CALLER,
-  type LocalStack,
-  scheduleTimeNow,
-  startFunction,
-} from '../../scripts/lib/local-stack';
+import { callFunction, LOCAL_CALLER, type LocalStack, scheduleTimeNow } from '../../scripts/lib/local-stack';
+import { serveFunction } from '../../scripts/lib/serve-function';
 import { leakedSecrets, orderCount, secretsOf, startE2eStack } from './support/e2e-stack';
 
 const INTRUDER = 'intruder@qrl-local.iam.gserviceaccount.com';
@@ -119,7 +114,7 @@ describe('rebalance refuses every forged, stolen or misdirected token (over HTTP
   it('a valid token does not help when AUTH_MODE=none points at a non-loopback exchange: the function refuses to start', async () => {
     const port = await freePort();
     const env = { ...stack.env, AUTH_MODE: 'none', MEXC_BASE_URL: 'https://api.mexc.com' };
-    await expect(startFunction('rebalance', port, env)).rejects.toThrow(/AUTH_MODE=none is refused/);
+    await expect(serveFunction('rebalance', { port, env: () => env })).rejects.toThrow(/AUTH_MODE=none is refused/);
     const token = stack.token('rebalance');
     sent.add(token);
     await expect(

@@ -1,5 +1,5 @@
 import { freePort } from '../../scripts/lib/free-port';
-import { startFunction } from '../../scripts/lib/local-stack';
+import { serveFunction } from '../../scripts/lib/serve-function';
 import { ensureBundles } from '../harness/bundles';
 import { jsonLines } from './support/e2e-stack';
 
@@ -24,7 +24,7 @@ describe('a configuration error at start (the dist/ bundles under functions-fram
       ['STRATEGY_PROFILES'],
     ],
   ] as const)('%s with %j exits, printing one line naming %j', async (name, env, variables) => {
-    const failure = await startFunction(name, await freePort(), { ...env }).then(
+    const failure = await serveFunction(name, { port: await freePort(), env: () => ({ ...env }) }).then(
       () => new Error('it started'),
       (error: Error) => error,
     );

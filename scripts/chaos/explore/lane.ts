@@ -11,11 +11,12 @@
  */
 
 import { clientOrderIdFor } from '@qrl-rebalancer/shared/app';
-import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
+import { type RunningSimulator, SimulatorAdmin, startSimulator } from '@qrl-rebalancer/simulator';
 import { clearFirestoreEmulator } from '../../lib/firestore-emulator';
 import { freePort } from '../../lib/free-port';
 import type { LocalOidc } from '../../lib/local-oidc';
-import { callFunction, type FunctionProcess, LOCAL_CALLER, startFunction } from '../../lib/local-stack';
+import { callFunction, LOCAL_CALLER } from '../../lib/local-stack';
+import { type ServedFunction, serveFunction } from '../../lib/serve-function';
 import { checkLogs, checkWorld, INVARIANT_NAMES, type InvariantContext } from '../invariants';
 import { openLedgerView } from '../ledger-view';
 import type { ExchangeOrder, ExchangeTrade, World } from '../world';
@@ -72,7 +73,7 @@ export interface LaneDeps {
 }
 
 export class Lane {
-  private fn: FunctionProcess | null = null;
+  private fn: ServedFunction | null = null;
   private env: Record<string, string> = {};
   private calls: RecordedCall[] = [];
   private counts = new Map<string, number>();
@@ -85,6 +86,7 @@ export class Lane {
   private releases: Promise<void>[] = [];
   /** when a Retry-After the explorer injected ends on the wall clock (0: none) */
   private banEndsAt = 0;
+  private readonly admin: SimulatorAdmin;
 
   private constructor(
     private readonly deps: LaneDeps,
@@ -92,7 +94,9 @@ export class Lane {
     private readonly port: number,
     private ledgerProxy: LedgerProxy | null = null,
     private exchangeProxy: ExchangeProxy | null = null,
-  ) {}
+  ) {
+    this.admin = new SimulatorAdmin(sim.url);
+  }
 
   static async start(deps: LaneDeps): Promise<Lane> {
     const sim = await startSimulator({
@@ -185,7 +189,7 @@ export class Lane {
     a.fired = true;
     if (a.plan.action === 'kill-before') return this.killNow();
     const fault = simulatorFault(a.plan.action, this.deps.timing);
-    if (fault) await this.simAdmin('POST', '/__sim/faults', { endpoint, ...fault });
+    if (fault) await this.admin.call('POST', '/__sim/faults', { endpoint, ...fault });
     if (typeof fault?.retryAfterS === 'number')
       this.banEndsAt = Math.max(this.banEndsAt, Date.now() + fault.retryAfterS * 1000 + 500);
     return { kind: 'forward' };
@@ -213,35 +217,24 @@ export class Lane {
   }
 
   private async startFunctionProcess(): Promise<void> {
-    this.fn = await startFunction(
-      'rebalance',
-      this.port,
-      { OIDC_AUDIENCE: this.url, ...this.env },
-      {
-        distDir: this.deps.distDir,
-        onOutput: (_n, chunk) => {
-          this.logs += chunk;
-        },
+    const env = { OIDC_AUDIENCE: this.url, ...this.env };
+    this.fn = await serveFunction('rebalance', {
+      port: this.port,
+      env: () => env,
+      distDir: this.deps.distDir,
+      onOutput: (_n, chunk) => {
+        this.logs += chunk;
       },
-    );
+    });
   }
 
   private async killFunction(): Promise<void> {
     const fn = this.fn;
     this.fn = null;
-    const child = fn?.process;
-    if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    if (!fn || fn.exited()) return;
     this.releaseLocksLater();
-    const gone = new Promise<void>((r) => child.once('exit', () => r()));
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    await Promise.race([
-      gone,
-      sleep(10_000).then(() => Promise.reject(new Error(`rebalance pid ${child.pid} did not exit 10 s after SIGKILL`))),
-    ]);
+    // SIGKILL of the group at once, as a crash; bounded: stop() rejects if it is still there 10 s later
+    await fn.stop({ graceMs: 0 });
   }
 
   /** The dead process's open transactions end as Firestore ends idle ones, after the (scaled) idle time. */
@@ -319,8 +312,8 @@ export class Lane {
     const projectId = `demo-qx-${this.deps.tag}-${caseNo}`;
     const accountId = `explore-${this.deps.tag}-${caseNo}`;
     const { emulatorHost, timing } = this.deps;
-    await this.simAdmin('POST', '/__sim/reset');
-    await this.simAdmin('POST', '/__sim/balances', { balances: scenario.atTargets });
+    await this.admin.call('POST', '/__sim/reset');
+    await this.admin.call('POST', '/__sim/balances', { balances: scenario.atTargets });
     this.env = {
       MEXC_BASE_URL: this.exchangeProxy?.url ?? '',
       MEXC_API_KEY: this.sim.apiKey,
@@ -354,7 +347,7 @@ export class Lane {
         throw new Error(
           `the quiet run before case ${caseNo} (${scenarioName}) answered ${history.http} ${history.status}, not a skip: the case has no clean start`,
         );
-      await this.simAdmin('POST', '/__sim/balances', { balances: scenario.balances });
+      await this.admin.call('POST', '/__sim/balances', { balances: scenario.balances });
       await this.caseLedger.passTime(timing.schedulePeriodMs);
       // a cold instance: the case's first attempt makes every call a run can make, start-up reads included
       await this.stopFunction();
@@ -479,9 +472,9 @@ export class Lane {
 
   private async world(view: ReturnType<typeof openLedgerView>): Promise<World> {
     const [orders, trades, balances, runs, intents] = await Promise.all([
-      this.simAdmin('GET', '/__sim/orders') as Promise<{ orders: ExchangeOrder[] }>,
-      this.simAdmin('GET', '/__sim/trades') as Promise<{ trades: ExchangeTrade[] }>,
-      this.simAdmin('GET', '/__sim/balances') as Promise<{ balances: World['balances'] }>,
+      this.admin.call('GET', '/__sim/orders') as Promise<{ orders: ExchangeOrder[] }>,
+      this.admin.call('GET', '/__sim/trades') as Promise<{ trades: ExchangeTrade[] }>,
+      this.admin.call('GET', '/__sim/balances') as Promise<{ balances: World['balances'] }>,
       view.runs(),
       view.intents(),
     ]);
@@ -493,16 +486,6 @@ export class Lane {
       runs,
       intents,
     };
-  }
-
-  private async simAdmin(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${this.sim.url}${path}`, {
-      method,
-      ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}),
-    });
-    const json: unknown = await response.json();
-    if (!response.ok) throw new Error(`simulator ${method} ${path}: HTTP ${response.status} ${JSON.stringify(json)}`);
-    return json;
   }
 }
 

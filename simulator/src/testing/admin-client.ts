@@ -13,6 +13,17 @@ export type AdminTrade = ReturnType<typeof adminTradeView>;
 export type AdminBalances = Record<string, { free: string; locked: string }>;
 export type { FaultInput, KeyInput, PriceInput };
 
+/** One POST /api/v3/order as it reached the simulator, before any delay fault held it. */
+export interface OrderArrival {
+  clientOrderId: string | null;
+  symbol: string | null;
+  /** the simulator's clock at arrival, its /__sim/clock offset included */
+  at: number;
+  offsetMs: number;
+}
+
+const DEFAULT_ADMIN_TIMEOUT_MS = 10_000;
+
 export interface AdminAnswer {
   status: number;
   body: Record<string, unknown>;
@@ -24,11 +35,14 @@ export async function adminRequest(
   method: AdminMethod,
   path: string,
   body?: unknown,
+  timeoutMs = DEFAULT_ADMIN_TIMEOUT_MS,
 ): Promise<AdminAnswer> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { 'Content-Type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    // a driver (the fault campaign) must never wait forever on a simulator that stopped answering
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await response.text();
   return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
@@ -36,10 +50,13 @@ export async function adminRequest(
 
 /** Steers one simulator. Any answer but 2xx throws: a setup step that did not happen must stop the caller. */
 export class SimulatorAdmin {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly options: { timeoutMs?: number } = {},
+  ) {}
 
   async call<T = Record<string, unknown>>(method: AdminMethod, path: string, body?: unknown): Promise<T> {
-    const answer = await adminRequest(this.baseUrl, method, path, body);
+    const answer = await adminRequest(this.baseUrl, method, path, body, this.options.timeoutMs);
     if (answer.status < 200 || answer.status > 299) {
       throw new Error(`simulator ${method} ${path} answered HTTP ${answer.status}: ${JSON.stringify(answer.body)}`);
     }
@@ -96,6 +113,11 @@ export class SimulatorAdmin {
 
   async clearFaults(): Promise<void> {
     await this.call('DELETE', '/__sim/faults');
+  }
+
+  /** Every order request since the last reset, stamped when it arrived. */
+  async orderArrivals(): Promise<OrderArrival[]> {
+    return (await this.call<{ arrivals: OrderArrival[] }>('GET', '/__sim/order-arrivals')).arrivals;
   }
 
   /** Exchange requests seen since the last reset, by "METHOD /path". */
