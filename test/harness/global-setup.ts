@@ -14,7 +14,6 @@ export default async function globalSetup(_global: unknown, project: Config.Proj
   if (project.displayName && JSON.stringify(project.displayName).includes('e2e') && !state.bundlesBuilt) {
     await buildFunctions({ quiet: true });
     state.bundlesBuilt = true;
-    process.env.QRL_E2E_BUNDLES_BUILT = '1';
   }
   if (state.emulator) return;
   const emulator = await startFirestoreEmulator();
