@@ -87,7 +87,7 @@ export function openLedgerView(projectId: string, emulatorHost: string, accountI
         const storedFees = x.fees as Record<string, unknown> | null | undefined;
         for (const [asset, fee] of Object.entries(storedFees ?? {})) if (typeof fee === 'string') fees[asset] = fee;
         return {
-          runId: str(x.run),
+          runId: str(x.runId ?? x.run),
           clientOrderId: str(x.clientOrderId, d.id),
           leg: typeof x.leg === 'number' ? x.leg : -1,
           attempt: typeof x.attempt === 'number' ? x.attempt : 0,

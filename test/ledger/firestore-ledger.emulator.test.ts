@@ -122,7 +122,7 @@ describe('Firestore ledger documents as the console shows them', () => {
 
     const intent = await data(`runs/${runId}/orders/raw0`);
     expect(intent).toMatchObject({
-      run: runId,
+      runId,
       profile: profileId,
       account: accountId,
       quantity: '0.0000001',

@@ -46,7 +46,7 @@ describe('memory ledger documents', () => {
       price: '0.5',
       status: 'submitted',
       sendBy: new Date('2031-01-02T03:04:07.000Z'),
-      run: 'run-raw-1',
+      runId: 'run-raw-1',
       profile: 'default',
       account: 'acct-1',
     });

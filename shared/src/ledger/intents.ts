@@ -213,7 +213,7 @@ export function intentDocs(
     if (seen.has(id)) throw intentExists(run.runId, id, 'twice in one write');
     seen.add(id);
     const data: StoredRecord = {
-      run: run.runId,
+      runId: run.runId,
       profile: run.profileId,
       account: run.accountId,
       attempt: run.attempt,

@@ -862,7 +862,7 @@ export function describeRuns(world: () => World): void {
       expect(run.expireAt).toEqual(retained(clock.now()));
       const intent = (await w.raw(`runs/${runId}/orders/doc0`)) ?? {};
       expect(intent).toMatchObject({
-        run: runId,
+        runId,
         profile: profileId,
         account: accountId,
         quantity: '0.0000001',
