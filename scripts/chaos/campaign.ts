@@ -22,6 +22,7 @@ import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { clientOrderIdFor } from '@qrl-rebalancer/shared/app';
 import { apiKeyFingerprint } from '@qrl-rebalancer/shared/config';
+import { compactUtc, dayBefore } from '@qrl-rebalancer/shared/domain';
 import { SimulatorAdmin } from '@qrl-rebalancer/simulator';
 import { buildFunctions } from '../build';
 import { freePort } from '../lib/free-port';
@@ -945,12 +946,8 @@ type Trigger =
   | { kind: 'manual'; executionId: string; dryRun?: boolean }
   | { kind: 'scheduled'; executionId: string; scheduleTime: Date };
 
-function dayBefore(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-}
-
 function schedulerId(scheduleTime: Date): string {
-  return `qrl-rebalance-${scheduleTime.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
+  return `qrl-rebalance-${compactUtc(scheduleTime)}`;
 }
 
 function sleep(ms: number): Promise<void> {

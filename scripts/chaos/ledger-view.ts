@@ -1,4 +1,5 @@
 import { Firestore, Timestamp } from '@google-cloud/firestore';
+import { dayBefore } from '@qrl-rebalancer/shared/domain';
 import type { LedgerIntent, LedgerRun } from './world';
 
 /**
@@ -140,7 +141,7 @@ export function openLedgerView(projectId: string, emulatorHost: string, accountI
     async endTurnoverDay() {
       const closed = await readTurnover();
       if (!closed) return null;
-      const before = new Date(Date.parse(`${closed.day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      const before = dayBefore(closed.day);
       await bounded('end the turnover day', account.update({ 'turnover.day': before }));
       return closed;
     },

@@ -5,6 +5,7 @@
  * group on a free loopback port. Calls carry RS256 tokens signed by the local issuer, exactly as
  * Cloud Scheduler's would be, so the functions run in AUTH_MODE=verify as in the cloud.
  */
+import { isoSeconds } from '@qrl-rebalancer/shared/domain';
 import { type RunningSimulator, type SimulatorConfig, startSimulator } from '@qrl-rebalancer/simulator';
 import { emulatorAvailable, type RunningEmulator, startFirestoreEmulator } from './firestore-emulator';
 import { type KeptLedger, keepLedger } from './kept-ledger';
@@ -185,7 +186,7 @@ export async function callFunction(url: string, options: CallOptions = {}): Prom
   if (options.scheduleTime) {
     headers['X-CloudScheduler'] = 'true';
     headers['X-CloudScheduler-JobName'] = LOCAL_JOB;
-    headers['X-CloudScheduler-ScheduleTime'] = options.scheduleTime.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    headers['X-CloudScheduler-ScheduleTime'] = isoSeconds(options.scheduleTime);
   }
   let body: string | undefined;
   if (options.body !== undefined) {

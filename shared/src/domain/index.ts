@@ -90,6 +90,6 @@ export {
 } from './rounding';
 export { checkProfileRules, profileSymbols, type RuleFinding } from './rules-check';
 export { type LegDrop, type LegPlan, orderTypeFor, type PlannedOrder, sizeOrders } from './sizing';
-export { compactUtc, utcDay, utcText } from './time';
+export { compactUtc, dayBefore, isoSeconds, utcDay, utcText } from './time';
 export { decideTrigger, type TriggerDecision } from './trigger';
 export { bandFor, type Holding, midPrice, symbolOf, type Valuation, valuePortfolio } from './valuation';

@@ -1,4 +1,4 @@
-import { compactUtc, utcDay, utcText } from './time';
+import { compactUtc, dayBefore, isoSeconds, utcDay, utcText } from './time';
 
 describe('time as text, in UTC', () => {
   // +02:00 shifts the day: a local-time formatter would print 2024-03-01
@@ -15,5 +15,16 @@ describe('time as text, in UTC', () => {
   it('utcText is the minute, or the second, a person reads', () => {
     expect(utcText(instant)).toBe('2024-02-29 23:02');
     expect(utcText(instant, true)).toBe('2024-02-29 23:02:03');
+  });
+});
+
+describe('dayBefore and isoSeconds', () => {
+  it('steps back over a month and a year end', () => {
+    expect(dayBefore('2026-03-01')).toBe('2026-02-28');
+    expect(dayBefore('2027-01-01')).toBe('2026-12-31');
+  });
+
+  it('writes whole seconds as Cloud Scheduler does', () => {
+    expect(isoSeconds(new Date('2026-03-10T12:00:05.250Z'))).toBe('2026-03-10T12:00:05Z');
   });
 });

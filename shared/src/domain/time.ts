@@ -21,3 +21,13 @@ export function utcText(instant: Date, seconds = false): string {
     .slice(0, seconds ? 19 : 16)
     .replace('T', ' ');
 }
+
+/** `2026-03-10` → `2026-03-09`: the turnover day before a day. */
+export function dayBefore(day: string): string {
+  return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000));
+}
+
+/** `2026-03-10T12:00:05.250Z` → `2026-03-10T12:00:05Z`: RFC 3339 in whole seconds, as Cloud Scheduler writes its schedule time. */
+export function isoSeconds(instant: Date): string {
+  return instant.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
