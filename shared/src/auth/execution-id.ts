@@ -46,8 +46,6 @@ export function sanitizeJobName(jobName: string): string {
 
 /** A bad explicit id: 400 naming the field. */
 export class InvalidExecutionIdError extends AppError {
-  readonly status = 400;
-
   constructor() {
     super({
       code: 'request.bad_execution_id',

@@ -1,3 +1,4 @@
+import { httpStatus } from '../http/status';
 import { parseRfc3339, parseSchedulerHeaders, SchedulerHeaderError } from './scheduler-headers';
 
 describe('parseSchedulerHeaders', () => {
@@ -46,7 +47,7 @@ describe('parseSchedulerHeaders', () => {
     const result = parseSchedulerHeaders({ 'x-cloudscheduler': 'true', ...extra });
     expect(result).toBeInstanceOf(SchedulerHeaderError);
     const error = result as SchedulerHeaderError;
-    expect(error.status).toBe(400);
+    expect(httpStatus({ error })).toBe(400);
     expect(error.header).toBe(header);
     expect(error.what).toMatch(header);
     expect(error.what).toMatch(message);

@@ -66,7 +66,6 @@ export function parseRfc3339(s: string): Date | undefined {
 
 /** A Scheduler header that is present but unusable: 400, naming the header. */
 export class SchedulerHeaderError extends AppError {
-  readonly status = 400;
   readonly header: string;
 
   constructor(header: string, problem: string) {
