@@ -10,6 +10,6 @@ describe('explorer timing', () => {
     expect(retriesOutliveLease(exploreTiming(120))).toBe(true);
     expect(retriesOutliveLease(exploreTiming(5))).toBe(true);
     expect(retriesOutliveLease({ ...exploreTiming(5), backoffMs: [500, 1000, 2000, 4000, 1000] })).toBe(false);
-    expect(() => exploreTiming(4)).toThrow(/from 5 to 120/);
+    expect(() => exploreTiming(5)).toThrow(/from 6 to 120/);
   });
 });

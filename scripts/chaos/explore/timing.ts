@@ -38,9 +38,9 @@ export const LEASE_MARGIN_MS = 5_000;
 export const FIRESTORE_LOCK_IDLE_MS = 60_000;
 
 export function exploreTiming(functionTimeoutS = 6, schedulePeriodMs = 5 * 60_000): ExploreTiming {
-  if (!Number.isInteger(functionTimeoutS) || functionTimeoutS < 5 || functionTimeoutS > PRODUCTION_TIMEOUT_S)
+  if (!Number.isInteger(functionTimeoutS) || functionTimeoutS < 6 || functionTimeoutS > PRODUCTION_TIMEOUT_S)
     throw new Error(
-      `--timeout-s must be a whole number of seconds from 5 to ${PRODUCTION_TIMEOUT_S}: below 5 the scaled Scheduler retries end before the lease (timeout + 5 s) of a killed attempt`,
+      `--timeout-s must be a whole number of seconds from 6 to ${PRODUCTION_TIMEOUT_S}: the function refuses a shorter timeout (MIN_FUNCTION_TIMEOUT_S)`,
     );
   const scale = functionTimeoutS / PRODUCTION_TIMEOUT_S;
   return {
