@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { runExplorer } from './explorer';
 import { formatTable } from './table';
+import { EXPLORE_TIMEOUT_S } from './timing';
 
 export async function exploreCommand(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({
@@ -16,7 +17,7 @@ export async function exploreCommand(args: readonly string[]): Promise<number> {
       point: { type: 'string' },
       action: { type: 'string' },
       lanes: { type: 'string', default: '3' },
-      'timeout-s': { type: 'string', default: '6' },
+      'timeout-s': { type: 'string', default: String(EXPLORE_TIMEOUT_S) },
       json: { type: 'boolean', default: false },
     },
   });

@@ -25,7 +25,7 @@ import {
   selectCases,
 } from './points';
 import { SCENARIOS } from './scenarios';
-import { type ExploreTiming, exploreTiming, retriesOutliveLease } from './timing';
+import { EXPLORE_TIMEOUT_S, type ExploreTiming, exploreTiming, retriesOutliveLease } from './timing';
 
 export interface ExploreOptions {
   /** the fixed subset `npm test` runs */
@@ -55,7 +55,7 @@ export interface ExploreResult {
 export async function runExplorer(options: ExploreOptions = {}): Promise<ExploreResult> {
   const say = options.say ?? (() => undefined);
   const started = Date.now();
-  const timing = exploreTiming(options.timeoutS ?? 6);
+  const timing = exploreTiming(options.timeoutS ?? EXPLORE_TIMEOUT_S);
   if (!retriesOutliveLease(timing)) throw new Error('the scaled Scheduler retries end before a killed lease does');
   const fromPoint = options.point === undefined ? null : scenarioOfPointName(options.point);
   if (options.point !== undefined && !fromPoint)

@@ -37,7 +37,13 @@ export const PRODUCTION_BACKOFF_S = [10, 20, 40, 80, 120] as const;
 export const LEASE_MARGIN_MS = 5_000;
 export const FIRESTORE_LOCK_IDLE_MS = 60_000;
 
-export function exploreTiming(functionTimeoutS = 6, schedulePeriodMs = 5 * 60_000): ExploreTiming {
+/**
+ * The explorer's function timeout: 8 s leaves a cold instance's first Firestore call 3 s (half the
+ * run's time, limitsFor) on a loaded 2-core machine; 6 s left it too little and the quiet runs failed.
+ */
+export const EXPLORE_TIMEOUT_S = 8;
+
+export function exploreTiming(functionTimeoutS = EXPLORE_TIMEOUT_S, schedulePeriodMs = 5 * 60_000): ExploreTiming {
   if (!Number.isInteger(functionTimeoutS) || functionTimeoutS < 6 || functionTimeoutS > PRODUCTION_TIMEOUT_S)
     throw new Error(
       `--timeout-s must be a whole number of seconds from 6 to ${PRODUCTION_TIMEOUT_S}: the function refuses a shorter timeout (MIN_FUNCTION_TIMEOUT_S)`,

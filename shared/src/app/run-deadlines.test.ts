@@ -143,7 +143,7 @@ describe('the limits of a function timeout', () => {
     expect(limitsFor(10)).toEqual({
       finishReserveMs: 2_000,
       orderCallMs: 2_000,
-      ledgerCallMs: 2_000,
+      ledgerCallMs: 4_000,
       exchangeCallMs: 4_000,
     });
   });

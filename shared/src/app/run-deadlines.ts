@@ -33,14 +33,16 @@ export const DEFAULT_RUN_LIMITS: RunLimits = {
 /**
  * The limits for a function with this timeout: the defaults, each capped at a share of the budget
  * so that a short timeout (the fault campaign runs with seconds, to keep its lease waits short)
- * still leaves half of its budget for the reads and the send. From about 40 s up they are the defaults.
+ * still leaves half of its budget for the reads and the send: the order call and the final commit a
+ * quarter each, any other call half. From about 40 s up they are the defaults.
  */
 export function limitsFor(functionTimeoutS: number): RunLimits {
   const quarter = Math.floor((functionTimeoutS * 1000 - ANSWER_RESERVE_MS) / 4);
   return {
     finishReserveMs: Math.min(DEFAULT_RUN_LIMITS.finishReserveMs, quarter),
     orderCallMs: Math.min(DEFAULT_RUN_LIMITS.orderCallMs, quarter),
-    ledgerCallMs: Math.min(DEFAULT_RUN_LIMITS.ledgerCallMs, quarter),
+    // a cold instance's first call (channel, TLS, the protos) takes the longest: these get half
+    ledgerCallMs: Math.min(DEFAULT_RUN_LIMITS.ledgerCallMs, 2 * quarter),
     exchangeCallMs: Math.min(DEFAULT_RUN_LIMITS.exchangeCallMs, 2 * quarter),
   };
 }
