@@ -116,7 +116,7 @@ export function scenarioFor(run: number, prng: Prng): Scenario {
     : run === 0
       ? 'manual'
       : r.pick(['manual', 'manual', 'manual', 'scheduled', 'scheduled', ...TRIGGER_KINDS.slice(2)]);
-  const dayRollover = run > 0 && r.chance(0.05);
+  const dayRollover = run > 0 && r.chance(0.15);
   // drawn after the issue-#11 draws, so those stay what they were for a seed
   // the maker deploy serves a quarter of the triggers that are not crashes
   const profile: ProfileName = !crash && r.chance(0.25) ? 'maker' : 'default';

@@ -53,7 +53,8 @@ export function isWorking(state: OrderState): boolean {
 
 /**
  * Commission per asset of one order, from its trades. MEXC's order answer carries no fees, so a
- * filled order costs one more call; when it fails the fill is still recorded, without fees.
+ * filled order costs one more call; when it fails the fill is still recorded, marked `feesUnread`,
+ * and a later run reads them (the fault campaign found the fees lost for good on a 418 here).
  */
 async function feesOf(exchange: Exchange, state: OrderState, logger: Logger): Promise<Record<string, Big> | null> {
   if (!state.executedQuantity.gt(0)) return {};
@@ -91,6 +92,6 @@ export async function updateFromState(
     exchangeStatus: state.status,
     executedQuantity: state.executedQuantity,
     executedQuote: state.executedQuote,
-    ...(fees ? { fees } : {}),
+    ...(fees ? { fees } : { feesUnread: true }),
   };
 }

@@ -483,4 +483,27 @@ describe('rebalanceOnce: the account is the unit of safety', () => {
     expect(report.metrics?.firestoreCalls).toBe(3);
     expect((await ledger().readRun('job-run-0001'))?.document.metrics).toMatchObject({ firestoreCalls: 3 });
   });
+
+  it('regression: fees that could not be read after a fill are read by the next run, so the ledger matches the trades', async () => {
+    // found by the explorer: a 418 on GET myTrades after a fill left the intent `filled` with no
+    // fees for good, and the ledger's fees fell short of the exchange's trades
+    const { clock, exchange, ledger } = world();
+    exchange.feeRate = new Big('0.001');
+    exchange.tradesError = new Error('418 IP banned');
+    const first = await rebalanceOnce(runInput('job-fees-0001'), testDeps(exchange, ledger(), clock));
+    expect(first.status).toBe('completed');
+    const [traded] = await ledger().listIntents('job-fees-0001');
+    expect(traded).toMatchObject({ status: 'filled', fees: {}, feesUnread: true });
+    expect(Object.keys((await ledger().readAccount('acct-test')).openIntents)).toEqual([traded?.clientOrderId]);
+
+    exchange.tradesError = null;
+    clock.advance(60 * 60_000);
+    await rebalanceOnce(runInput('job-fees-0002'), testDeps(exchange, ledger(), clock, { owner: 'o2' }));
+    const [settled] = await ledger().listIntents('job-fees-0001');
+    const paid = new Big(traded?.executedQuote ?? '0').times('0.001');
+    expect(settled).toMatchObject({ status: 'filled', feesUnread: false, settledBy: 'job-fees-0002' });
+    expect(new Big(settled?.fees.USDT ?? '0').eq(paid)).toBe(true);
+    expect((await ledger().readAccount('acct-test')).openIntents).toEqual({});
+    expect(exchange.sent).toHaveLength(1);
+  });
 });

@@ -7,6 +7,7 @@ import {
   isUnsettled,
   LedgerStateError,
   LedgerUnavailableError,
+  needsSettling,
   type OrderIntent,
   type OrderIntentInput,
   type StoredRecord,
@@ -64,6 +65,7 @@ export class Intents implements IntentLedger {
       const accountId = current.accountId || input.accountId;
       if (!current.accountId && accountId) change.patch.account = accountId;
       const writes: DocWrite[] = [{ op: 'merge', path, data: change.patch }];
+      const next = parseIntent(path, deepMerge(data, change.patch));
       if (accountId) {
         const accountPath = paths.account(accountId);
         const account = change.uncounted.gt(0) ? parseAccount(accountPath, accountId, await read(accountPath)) : null;
@@ -72,12 +74,11 @@ export class Intents implements IntentLedger {
           path: accountPath,
           data: {
             account: accountId,
-            openIntents: { [current.clientOrderId]: isUnsettled(input.status) ? current.runId : DELETE_FIELD },
+            openIntents: { [current.clientOrderId]: needsSettling(next) ? current.runId : DELETE_FIELD },
             ...(account ? { ...countFills(account, change.uncounted, now), updatedAt: now } : {}),
           },
         });
       }
-      const next = parseIntent(path, deepMerge(data, change.patch));
       // The run that left the order unsettled says, in its own document, how it ended after all:
       // a reader of a failed run should not see `unknown` forever.
       if (input.byRun && input.byRun !== current.runId && !isUnsettled(next.status)) {
@@ -160,7 +161,7 @@ export class Intents implements IntentLedger {
       if (!entry) return;
       const intent = doc ? { ...parseIntent(entry.path, doc.data) } : null;
       if (intent && !intent.accountId) intent.accountId = account.accountId;
-      if (intent && isUnsettled(intent.status)) intents.push(intent);
+      if (intent && needsSettling(intent)) intents.push(intent);
       else stale.push(entry.clientOrderId);
     });
     if (stale.length > 0) await this.dropFromIndex(account.accountId, stale);
@@ -179,7 +180,7 @@ export class Intents implements IntentLedger {
         const runId = account.openIntents[id];
         if (runId === undefined) continue;
         const data = await read(paths.intent(runId, id));
-        if (!data || !isUnsettled(parseIntent(paths.intent(runId, id), data).status)) drop[id] = DELETE_FIELD;
+        if (!data || !needsSettling(parseIntent(paths.intent(runId, id), data))) drop[id] = DELETE_FIELD;
       }
       if (Object.keys(drop).length === 0) return { writes: [], result: undefined };
       return { writes: [{ op: 'merge', path: accountPath, data: { openIntents: drop } }], result: undefined };
@@ -273,7 +274,13 @@ export function intentChange(
       ? maxDecimal(current.executedQuote, decimal(outcome.executedQuote))
       : current.executedQuote;
   if (outcome.executedQuote !== undefined) patch.executedQuote = executedQuote;
-  if (outcome.fees !== undefined) patch.fees = decimals(outcome.fees);
+  if (outcome.fees !== undefined) {
+    patch.fees = decimals(outcome.fees);
+    patch.feesUnread = false;
+  } else if (outcome.feesUnread && (current.feesUnread || Object.keys(current.fees).length === 0)) {
+    // fees once read are never marked unread again by a later failed read
+    patch.feesUnread = true;
+  }
   if (outcome.error !== undefined) patch.error = toStoredRecord(outcome.error);
   if (byRun && byRun !== current.runId && !isUnsettled(outcome.status)) patch.settledBy = byRun;
   const uncounted = new Big(executedQuote).minus(current.countedQuote);

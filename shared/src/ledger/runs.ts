@@ -6,9 +6,9 @@ import {
   type ExtendLeaseResult,
   type FinishResult,
   type FinishRunInput,
-  isUnsettled,
   type LedgerRecord,
   LedgerUnavailableError,
+  needsSettling,
   type OpenedRun,
   type OpenRunInput,
   type OrderIntent,
@@ -310,7 +310,7 @@ export class Runs implements RunLedger {
       writes.push({ op: 'update', path, data: change.patch, ifVersion: version });
       const next = parseIntent(path, deepMerge(data, change.patch));
       after.push(next);
-      openIntents[next.clientOrderId] = isUnsettled(next.status) ? input.runId : DELETE_FIELD;
+      openIntents[next.clientOrderId] = needsSettling(next) ? input.runId : DELETE_FIELD;
       uncounted = uncounted.plus(change.uncounted);
     }
     const lockReleased = input.account !== undefined && account.lock?.owner === input.owner;

@@ -144,6 +144,7 @@ export function expectedIntent(
     executedQuote: '0',
     countedQuote: '0',
     fees: {},
+    feesUnread: false,
     error: null,
     sendBy: null,
     recvWindowMs: null,

@@ -50,6 +50,10 @@ export class FakeExchange implements Exchange {
   recvWindowMs = 5_000;
   /** runs inside placeOrder before the order is signed (a stalled process) */
   beforeSend: ((order: NewOrder) => Promise<void>) | null = null;
+  /** when set, each fill has one trade paying this share of its quote in USDT */
+  feeRate: Big | null = null;
+  /** when set, myTrades throws it (a 418 or an outage on the fee read) */
+  tradesError: Error | null = null;
   /** runs after the order was accepted; throwing loses the answer */
   afterAccept: ((order: NewOrder) => void) | null = null;
   /** queryOrder answers null (not visible yet) while this is true */
@@ -166,8 +170,26 @@ export class FakeExchange implements Exchange {
   async openOrders(): Promise<OrderState[]> {
     return [...this.orders.values()].filter((s) => s.status === 'NEW').map((s) => ({ ...s }));
   }
-  async myTrades(): Promise<Trade[]> {
-    return [];
+  async myTrades(symbol: string, options: { orderId?: string } = {}): Promise<Trade[]> {
+    if (this.tradesError) throw this.tradesError;
+    if (!this.feeRate) return [];
+    const rate = this.feeRate;
+    return [...this.orders.values()]
+      .filter((o) => o.symbol === symbol && o.executedQuantity.gt(0))
+      .filter((o) => options.orderId === undefined || o.orderId === options.orderId)
+      .map((o) => ({
+        symbol,
+        tradeId: `T-${o.orderId}`,
+        orderId: o.orderId,
+        side: o.side,
+        price: o.price ?? new Big(0),
+        quantity: o.executedQuantity,
+        quoteQuantity: o.executedQuote,
+        commission: o.executedQuote.times(rate),
+        commissionAsset: 'USDT',
+        isMaker: false,
+        time: o.time,
+      }));
   }
 
   openCount(): number {

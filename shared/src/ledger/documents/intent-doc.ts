@@ -30,6 +30,7 @@ const intentDoc = v.object({
   executedQuote: v.nullish(decimalString, '0'),
   countedQuote: v.nullish(decimalString, '0'),
   fees: v.nullish(v.record(v.string(), decimalString), {}),
+  feesUnread: v.nullish(v.boolean(), false),
   error: nullableRecord,
   sendBy: nullableDate,
   recvWindowMs: v.nullish(v.pipe(v.number(), v.integer(), v.minValue(0)), null),

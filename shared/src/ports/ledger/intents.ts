@@ -65,6 +65,15 @@ export function isUnsettled(status: IntentStatus): boolean {
   return UNSETTLED_INTENT_STATUSES.includes(status);
 }
 
+/**
+ * An intent a later run still has to look at: its order is not settled, or it traded and its fees
+ * could not be read (MEXC's order answer carries none; the myTrades read failed). It stays in the
+ * account's open intents until a run reads them, so the ledger's fees match the exchange's trades.
+ */
+export function needsSettling(intent: Pick<OrderIntent, 'status' | 'feesUnread'>): boolean {
+  return isUnsettled(intent.status) || intent.feesUnread;
+}
+
 export interface OrderIntentInput {
   /** leg index in the plan */
   leg: number;
@@ -102,6 +111,8 @@ export interface OrderIntent {
   countedQuote: string;
   /** asset → fee paid */
   fees: Record<string, string>;
+  /** it traded, and its fees are not read yet: a later run reads them (needsSettling) */
+  feesUnread: boolean;
   error: StoredRecord | null;
   /** set with `submitted`: the order was not signed or sent after this instant */
   sendBy: Date | null;
@@ -122,6 +133,8 @@ export interface IntentOutcome {
   executedQuantity?: Big | string;
   executedQuote?: Big | string;
   fees?: Record<string, Big | string>;
+  /** true: it traded and the fees could not be read (then `fees` is absent) */
+  feesUnread?: boolean;
   error?: LedgerRecord;
 }
 
