@@ -534,14 +534,18 @@ class Driver {
       const world = await this.world();
       await this.ageUnsettled(world);
       for (const r of world.runs) if (r.status === 'running') await this.endLease(r.runId, true);
-      // the cool-down and the order TTL (1 s each) have passed
-      await sleep(1_100);
+      // the cool-down and the order TTL (1 s each) have passed; an order placed while the exchange's
+      // clock ran ahead carries that clock's time, so its TTL ends that much later
+      const newest = Math.max(0, ...world.orders.map((o) => Number(o.time)));
+      await sleep(Math.max(1_100, newest - Date.now() + 1_100));
       const trigger = this.freshManual(index, i + 1);
       row.executionIds.push(trigger.executionId);
       this.step = `quiet settle: waiting for ${trigger.executionId}`;
       record([await this.send(trigger)]);
       const after = await this.world();
-      const open = after.intents.some((x) => ['pending', 'submitted', 'unknown', 'open'].includes(x.status));
+      const open = after.intents.some(
+        (x) => ['pending', 'submitted', 'unknown', 'open'].includes(x.status) || x.feesUnread === true,
+      );
       if (!open && !after.runs.some((r) => r.status === 'running')) return;
     }
   }

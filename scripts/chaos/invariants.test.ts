@@ -336,6 +336,18 @@ describe('chaos invariants of issue #18 (each catches a planted bug)', () => {
     expect(checkSettled({ ...w, settled: false })).toEqual([]);
   });
 
+  it('11: after the quiet run, a fill whose fees the ledger never read; before it, 3 and 7 wait for them', () => {
+    const w = healthy18();
+    const unread = w.intents.map((i) => {
+      const { fees: _read, ...rest } = i;
+      return { ...rest, feesUnread: true };
+    });
+    expect(checkSettled({ ...w, intents: unread }).map((v) => v.message)).toEqual(
+      unread.map(() => expect.stringMatching(/fees unread after the quiet run/)),
+    );
+    expect(checkSettled({ ...w, intents: unread, settled: false })).toEqual([]);
+  });
+
   it('12: an answer whose HTTP status is not the status table one for its body', () => {
     const answers = (a: NonNullable<World['answers']>) => checkHttpAnswers({ ...healthy18(), answers: a });
     expect(answers([{ executionId: 'x', http: 200, status: 'failed', duplicate: false }])[0]?.message).toMatch(

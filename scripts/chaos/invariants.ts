@@ -500,15 +500,17 @@ export function checkGuards(
 
 /**
  * Invariant 11: after the final quiet settle run (no faults, every send window and TTL passed)
- * nothing is left open: no intent pending/submitted/unknown/open, no run running, no order resting
+ * nothing is left open: no intent pending/submitted/unknown/open or with its fees unread, no run running, no order resting
  * on the exchange, nothing locked in the balances.
  */
 export function checkSettled(world: World): Violation[] {
   if (!world.settled) return [];
   const out: Violation[] = [];
   const v = (message: string) => out.push({ invariant: 11, message });
-  for (const i of world.intents)
+  for (const i of world.intents) {
     if (NOT_FINAL.has(i.status)) v(`intent ${i.runId}/${i.clientOrderId} is still ${i.status} after the quiet run`);
+    if (i.feesUnread) v(`intent ${i.runId}/${i.clientOrderId} still has its fees unread after the quiet run`);
+  }
   for (const r of world.runs) if (r.status === 'running') v(`run ${r.runId} is still running after the quiet run`);
   for (const o of world.orders)
     if (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED')

@@ -100,7 +100,8 @@ export function openLedgerView(projectId: string, emulatorHost: string, accountI
           updatedAt: millis(x.updatedAt) ?? 0,
           symbol: str(x.symbol),
           side: str(x.side),
-          fees,
+          // fees not read yet are unknown, not zero: invariants 3 and 7 wait for them, 11 insists on them
+          ...(x.feesUnread === true ? { feesUnread: true } : { fees }),
           sendBy: millis(x.sendBy),
           recvWindowMs: typeof x.recvWindowMs === 'number' ? x.recvWindowMs : null,
         };

@@ -54,8 +54,10 @@ export interface LedgerIntent {
   /** fields read since issue #18; absent in worlds built before */
   symbol?: string;
   side?: string;
-  /** fees the ledger recorded for the order, per asset */
+  /** fees the ledger recorded for the order, per asset (absent while they are unread) */
   fees?: Record<string, string>;
+  /** it traded and the ledger has not read its fees yet (a later run reads them) */
+  feesUnread?: boolean;
   /** the send deadline the ledger gave the order (ms), as first seen by the campaign */
   sendBy?: number | null;
   recvWindowMs?: number | null;
