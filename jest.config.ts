@@ -39,7 +39,7 @@ const config: Config = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/harness/global-setup.ts',
+      globalSetup: '<rootDir>/test/harness/global-setup-e2e.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/harness/emulator-project.ts'],
     },

@@ -1,20 +1,13 @@
 import type { Config } from '@jest/types';
-import { buildFunctions } from '../../scripts/build';
 import { startFirestoreEmulator } from '../../scripts/lib/firestore-emulator';
 import { harnessState } from './state';
 
 /**
- * Starts one real Firestore emulator for every project that needs it (refcounted across projects),
- * and for the e2e project builds dist/ once, here in jest's parent process: a build per worker
- * would delete dist/<fn> while another worker's functions-framework is starting from it.
+ * Starts one real Firestore emulator for every project that needs it (refcounted across projects).
+ * The e2e project builds dist/ first (global-setup-e2e.ts).
  */
-export default async function globalSetup(_global: unknown, project: Config.ProjectConfig): Promise<void> {
+export default async function globalSetup(_global: unknown, _project: Config.ProjectConfig): Promise<void> {
   const state = harnessState();
-  state.users += 1;
-  if (project.displayName && JSON.stringify(project.displayName).includes('e2e') && !state.bundlesBuilt) {
-    await buildFunctions({ quiet: true });
-    state.bundlesBuilt = true;
-  }
   if (state.emulator) return;
   const emulator = await startFirestoreEmulator();
   state.emulator = emulator;

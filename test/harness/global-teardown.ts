@@ -1,9 +1,9 @@
 import { harnessState } from './state';
 
+/** Jest runs it once, after every project's tests: the emulator the setups shared stops here. */
 export default async function globalTeardown(): Promise<void> {
   const state = harnessState();
-  state.users -= 1;
-  if (state.users > 0 || !state.emulator) return;
+  if (!state.emulator) return;
   await state.emulator.stop();
   state.emulator = undefined;
   delete process.env.FIRESTORE_EMULATOR_HOST;

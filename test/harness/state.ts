@@ -1,7 +1,6 @@
 import type { RunningEmulator } from '../../scripts/lib/firestore-emulator';
 
 interface HarnessState {
-  users: number;
   emulator: RunningEmulator | undefined;
   bundlesBuilt: boolean;
 }
@@ -11,6 +10,6 @@ const key = Symbol.for('qrl-rebalancer.test-harness');
 /** Global setup and teardown run in jest's parent process; this is the state they share there. */
 export function harnessState(): HarnessState {
   const holder = globalThis as unknown as Record<symbol, HarnessState | undefined>;
-  holder[key] ??= { users: 0, emulator: undefined, bundlesBuilt: false };
+  holder[key] ??= { emulator: undefined, bundlesBuilt: false };
   return holder[key];
 }
