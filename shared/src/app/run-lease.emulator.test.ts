@@ -1,5 +1,5 @@
 import { Firestore } from '@google-cloud/firestore';
-import { type RunningSimulator, startSimulator } from '@qrl-rebalancer/simulator';
+import { type RunningSimulator, SimulatorAdmin, startSimulator } from '@qrl-rebalancer/simulator';
 import { loadConfig } from '../config/config';
 import { parseProfile, type StrategyProfile } from '../domain/profile';
 import type { AppError } from '../errors/app-error';
@@ -51,26 +51,14 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await admin('POST', '/__sim/reset');
+  await admin().reset();
   logLines.length = 0;
 });
 
-async function admin(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
+const admin = () => new SimulatorAdmin(sim.url);
 
-async function simOrders(): Promise<{ clientOrderId: string | null; status: string; cummulativeQuoteQty: string }[]> {
-  return (await admin('GET', '/__sim/orders')).orders as {
-    clientOrderId: string | null;
-    status: string;
-    cummulativeQuoteQty: string;
-  }[];
+async function simOrders() {
+  return admin().orders();
 }
 
 /** A clock `offsetMs` off the real one, as a skewed instance has. */
@@ -139,7 +127,7 @@ function heldAtSend(inner: Exchange): { exchange: Exchange; reached: Promise<voi
 
 describe('leases are judged by the ledger clock (Firestore server time)', () => {
   it('an instance whose clock is 6 minutes ahead neither takes over a live lease nor its lock: one sell, turnover counts it once', async () => {
-    await admin('POST', '/__sim/balances', { balances: SKEWED });
+    await admin().setBalances(SKEWED);
     const p = parseProfile(uniqueId('pf'), {});
     const executionId = uniqueId('skew');
     const realClock = skewedClock(0);
@@ -193,7 +181,7 @@ function hangingAfter(inner: DocStore, answered: number): DocStore {
 
 describe('deadlines: a run ends inside the function timeout', () => {
   it('Firestore hangs after the claim: the run gives up inside its budget (503); the retry after the lease records the fill once', async () => {
-    await admin('POST', '/__sim/balances', { balances: SKEWED });
+    await admin().setBalances(SKEWED);
     const p = parseProfile(uniqueId('pf'), {});
     const executionId = uniqueId('hang');
     const db = new Firestore({ projectId: process.env.GOOGLE_CLOUD_PROJECT });
@@ -244,9 +232,9 @@ describe('deadlines: a run ends inside the function timeout', () => {
   });
 
   it('an order call that hangs is given up inside the budget: the intent stays unknown for the next run, nothing is sent again', async () => {
-    await admin('POST', '/__sim/balances', { balances: SKEWED });
+    await admin().setBalances(SKEWED);
     // the order is held far past the function timeout
-    await admin('POST', '/__sim/faults', { endpoint: 'POST /api/v3/order', kind: 'delay', delayMs: 20_000 });
+    await admin().addFault({ endpoint: 'POST /api/v3/order', kind: 'delay', delayMs: 20_000 });
     const p = parseProfile(uniqueId('pf'), {});
     const executionId = uniqueId('order-hang');
     const functionTimeoutS = 10;
@@ -263,7 +251,7 @@ describe('deadlines: a run ends inside the function timeout', () => {
     expect((await observer.listIntents(executionId)).map((i) => i.status)).toEqual(['unknown']);
     expect((await observer.readAccount(`acct-${p.id}`)).lock).toBeNull();
     // one order request reached the exchange, and it was never sent again
-    const requests = (await admin('GET', '/__sim/requests')) as Record<string, unknown>;
+    const requests = await admin().requests();
     expect(JSON.stringify(requests)).toMatch(/POST \/api\/v3\/order/);
   });
 });
